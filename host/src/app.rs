@@ -46,7 +46,10 @@ impl App {
         engine::start_epoch_ticker(&engine);
         let mut linker = Linker::new(&engine);
         crate::interfaces::add_to_linker(&mut linker).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let backends = Arc::new(Backends::new(BackendOptions { pg_pool_size: options.pg_pool_size, ..Default::default() }));
+        let backends = Arc::new(Backends::new(BackendOptions {
+            pg_pool_size: options.pg_pool_size,
+            ..Default::default()
+        }));
         let cache_dir = options.cache_dir();
 
         let mut components = BTreeMap::new();
@@ -68,7 +71,8 @@ impl App {
                 .map(|h| variables.expand(h))
                 .collect::<Result<_, _>>()
                 .with_context(|| format!("component `{id}`: allowed_outbound_hosts"))?;
-            let allowed_hosts = AllowedHosts::parse(&hosts).with_context(|| format!("component `{id}`"))?;
+            let allowed_hosts =
+                AllowedHosts::parse(&hosts).with_context(|| format!("component `{id}`"))?;
             let env = Arc::new(ComponentEnv {
                 id: id.clone(),
                 variables: variables.component(id).clone(),
@@ -77,12 +81,21 @@ impl App {
             });
             components.insert(id.clone(), Arc::new(LoadedComponent { env, pre }));
         }
-        Ok(App { engine, manifest, components, variables, options })
+        Ok(App {
+            engine,
+            manifest,
+            components,
+            variables,
+            options,
+        })
     }
 
     /// The loaded component `id`.
     pub fn component(&self, id: &str) -> anyhow::Result<Arc<LoadedComponent>> {
-        self.components.get(id).cloned().with_context(|| format!("no component `{id}` in the manifest"))
+        self.components
+            .get(id)
+            .cloned()
+            .with_context(|| format!("no component `{id}` in the manifest"))
     }
 }
 
@@ -90,7 +103,10 @@ impl LoadedComponent {
     /// A new store for one instance: memory capped, and the guest yields to the host at
     /// every epoch tick so deadlines can cut it off.
     pub fn new_store(&self, engine: &Engine, options: &HostOptions) -> Store<HostState> {
-        let limits = StoreLimitsBuilder::new().memory_size(options.memory_limit_mb << 20).instances(64).build();
+        let limits = StoreLimitsBuilder::new()
+            .memory_size(options.memory_limit_mb << 20)
+            .instances(64)
+            .build();
         let mut store = Store::new(engine, HostState::new(self.env.clone(), limits));
         store.limiter(|state| &mut state.limits);
         store.set_epoch_deadline(1);

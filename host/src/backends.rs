@@ -23,7 +23,10 @@ pub struct BackendOptions {
 
 impl Default for BackendOptions {
     fn default() -> Self {
-        Self { pg_pool_size: 32, connect_timeout: Duration::from_secs(3) }
+        Self {
+            pg_pool_size: 32,
+            connect_timeout: Duration::from_secs(3),
+        }
     }
 }
 
@@ -49,7 +52,10 @@ pub struct Backends {
 impl Backends {
     /// Empty pools with the given options; connections are made on first use.
     pub fn new(options: BackendOptions) -> Self {
-        Self { options, ..Default::default() }
+        Self {
+            options,
+            ..Default::default()
+        }
     }
 
     /// A multiplexed, self-reconnecting Redis connection to `address`.
@@ -86,7 +92,9 @@ impl Backends {
         let manager = Manager::from_config(
             config,
             tokio_postgres::NoTls,
-            ManagerConfig { recycling_method: RecyclingMethod::Fast },
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
         );
         let pool = Pool::builder(manager)
             .max_size(self.options.pg_pool_size)

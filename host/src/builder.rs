@@ -16,7 +16,9 @@ pub fn build(path: &Path, options: &HostOptions) -> anyhow::Result<()> {
     let manifest = Manifest::load(path)?;
     let mut done = BTreeSet::new();
     for (id, component) in &manifest.components {
-        let Some(build) = &component.build else { continue };
+        let Some(build) = &component.build else {
+            continue;
+        };
         let workdir = manifest.dir.join(build.workdir.as_deref().unwrap_or("."));
         if !done.insert((build.command.clone(), workdir.clone())) {
             continue;
@@ -35,8 +37,12 @@ pub fn build(path: &Path, options: &HostOptions) -> anyhow::Result<()> {
     let engine = engine::new_engine(options)?;
     let cache = options.cache_dir();
     for (id, component) in &manifest.components {
-        engine::load_component(&engine, &component.source, cache.as_deref()).with_context(|| format!("component `{id}`"))?;
+        engine::load_component(&engine, &component.source, cache.as_deref())
+            .with_context(|| format!("component `{id}`"))?;
     }
-    println!("Built and precompiled {} components", manifest.components.len());
+    println!(
+        "Built and precompiled {} components",
+        manifest.components.len()
+    );
     Ok(())
 }

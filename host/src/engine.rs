@@ -51,10 +51,16 @@ pub fn start_epoch_ticker(engine: &Engine) {
 /// Compiles the component at `path`, or loads it from `cache_dir` when this engine
 /// compiled the same bytes before. Cache files are keyed by the SHA-256 of the `.wasm`
 /// and the engine's compatibility hash (wasmtime version, settings, CPU features).
-pub fn load_component(engine: &Engine, path: &Path, cache_dir: Option<&Path>) -> anyhow::Result<Component> {
-    let wasm = std::fs::read(path).with_context(|| format!("cannot read component {}", path.display()))?;
+pub fn load_component(
+    engine: &Engine,
+    path: &Path,
+    cache_dir: Option<&Path>,
+) -> anyhow::Result<Component> {
+    let wasm =
+        std::fs::read(path).with_context(|| format!("cannot read component {}", path.display()))?;
     let Some(cache_dir) = cache_dir else {
-        return Component::new(engine, &wasm).map_err(|e| anyhow::anyhow!("compiling {}: {e}", path.display()));
+        return Component::new(engine, &wasm)
+            .map_err(|e| anyhow::anyhow!("compiling {}: {e}", path.display()));
     };
     let cached = cache_path(engine, &wasm, cache_dir);
     if cached.exists() {
@@ -62,7 +68,9 @@ pub fn load_component(engine: &Engine, path: &Path, cache_dir: Option<&Path>) ->
         // compatibility hash are loaded; a bad file fails to deserialize and is rebuilt.
         match unsafe { Component::deserialize_file(engine, &cached) } {
             Ok(component) => return Ok(component),
-            Err(e) => tracing::warn!(path = %cached.display(), "discarding unusable cache entry: {e}"),
+            Err(e) => {
+                tracing::warn!(path = %cached.display(), "discarding unusable cache entry: {e}")
+            }
         }
     }
     let compiled = engine
@@ -77,7 +85,9 @@ pub fn load_component(engine: &Engine, path: &Path, cache_dir: Option<&Path>) ->
 
 fn cache_path(engine: &Engine, wasm: &[u8], cache_dir: &Path) -> PathBuf {
     let mut engine_hash = DefaultHasher::new();
-    engine.precompile_compatibility_hash().hash(&mut engine_hash);
+    engine
+        .precompile_compatibility_hash()
+        .hash(&mut engine_hash);
     let digest = Sha256::digest(wasm);
     let name: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
     cache_dir.join(format!("{name}-{:016x}.cwasm", engine_hash.finish()))
@@ -86,7 +96,10 @@ fn cache_path(engine: &Engine, wasm: &[u8], cache_dir: &Path) -> PathBuf {
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().expect("cache path has a parent");
     std::fs::create_dir_all(dir)?;
-    let name = path.file_name().expect("cache path has a file name").to_string_lossy();
+    let name = path
+        .file_name()
+        .expect("cache path has a file name")
+        .to_string_lossy();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(tmp, path)

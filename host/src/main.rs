@@ -57,15 +57,20 @@ enum Command {
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,wasmtime=warn,cranelift=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,wasmtime=warn,cranelift=warn".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     let runtime = tokio::runtime::Runtime::new()?;
     let result = match cli.command {
         Command::Up { manifest, options } => runtime.block_on(up::run(&manifest, options)),
-        Command::Migrate { manifest, database_url } => runtime.block_on(up::migrate(&manifest, database_url)),
+        Command::Migrate {
+            manifest,
+            database_url,
+        } => runtime.block_on(up::migrate(&manifest, database_url)),
         Command::Build { manifest, options } => builder::build(&manifest, &options),
     };
     if let Err(e) = result {

@@ -43,31 +43,64 @@ impl Default for Metrics {
             Histogram::new(exponential_buckets(0.0005, 2.0, 16))
         });
         let triggers = Family::<TriggerLabels, Counter>::default();
-        registry.register("http_requests", "HTTP requests by component and status", requests.clone());
-        registry.register("http_request_duration_seconds", "HTTP request latency by component", latency.clone());
-        registry.register("trigger_runs", "Redis-message and cron runs by component and outcome", triggers.clone());
-        Self { registry: Mutex::new(registry), requests, latency, triggers }
+        registry.register(
+            "http_requests",
+            "HTTP requests by component and status",
+            requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "HTTP request latency by component",
+            latency.clone(),
+        );
+        registry.register(
+            "trigger_runs",
+            "Redis-message and cron runs by component and outcome",
+            triggers.clone(),
+        );
+        Self {
+            registry: Mutex::new(registry),
+            requests,
+            latency,
+            triggers,
+        }
     }
 }
 
 impl Metrics {
     /// Counts one HTTP request.
     pub fn record_request(&self, component: &str, status: u16, elapsed: Duration) {
-        self.requests.get_or_create(&RequestLabels { component: component.to_string(), status }).inc();
-        self.latency.get_or_create(&ComponentLabels { component: component.to_string() }).observe(elapsed.as_secs_f64());
+        self.requests
+            .get_or_create(&RequestLabels {
+                component: component.to_string(),
+                status,
+            })
+            .inc();
+        self.latency
+            .get_or_create(&ComponentLabels {
+                component: component.to_string(),
+            })
+            .observe(elapsed.as_secs_f64());
     }
 
     /// Counts one Redis-message or cron run.
     pub fn record_trigger(&self, component: &str, trigger: &str, ok: bool) {
         let outcome = if ok { "ok" } else { "error" }.to_string();
-        self.triggers.get_or_create(&TriggerLabels { component: component.to_string(), trigger: trigger.to_string(), outcome }).inc();
+        self.triggers
+            .get_or_create(&TriggerLabels {
+                component: component.to_string(),
+                trigger: trigger.to_string(),
+                outcome,
+            })
+            .inc();
     }
 
     /// The metrics in Prometheus text format.
     pub fn render(&self) -> String {
         let mut out = String::new();
         let registry = self.registry.lock().unwrap();
-        prometheus_client::encoding::text::encode(&mut out, &registry).expect("writing to a String cannot fail");
+        prometheus_client::encoding::text::encode(&mut out, &registry)
+            .expect("writing to a String cannot fail");
         out
     }
 }

@@ -26,7 +26,11 @@ pub struct HostOptions {
     pub max_instance_reuse_count: usize,
 
     /// Requests one instance serves at the same time.
-    #[arg(long, default_value_t = 16, env = "TALLY_MAX_INSTANCE_CONCURRENT_REUSE_COUNT")]
+    #[arg(
+        long,
+        default_value_t = 16,
+        env = "TALLY_MAX_INSTANCE_CONCURRENT_REUSE_COUNT"
+    )]
     pub max_instance_concurrent_reuse_count: usize,
 
     /// How long an idle instance is kept for reuse.
@@ -74,8 +78,13 @@ impl HostOptions {
 /// Parses `250ms`, `30s`, `5m` or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len()));
-    let value: f64 = number.parse().map_err(|_| format!("invalid duration {text:?}: expected e.g. 500ms, 30s, 2m"))?;
+    let (number, unit) = text.split_at(
+        text.find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(text.len()),
+    );
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("invalid duration {text:?}: expected e.g. 500ms, 30s, 2m"))?;
     let seconds = match unit {
         "ms" => value / 1000.0,
         "" | "s" => value,

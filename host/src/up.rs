@@ -20,7 +20,11 @@ pub const DATABASE_VARIABLE: &str = "postgres_url";
 pub async fn run(manifest_path: &Path, options: HostOptions) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let app = Arc::new(App::load(manifest_path, options.clone())?);
-    apply_migrations(&app.manifest, app.variables.application().get(DATABASE_VARIABLE).cloned()).await?;
+    apply_migrations(
+        &app.manifest,
+        app.variables.application().get(DATABASE_VARIABLE).cloned(),
+    )
+    .await?;
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .with_context(|| format!("cannot listen on {}", options.listen))?;
@@ -29,7 +33,11 @@ pub async fn run(manifest_path: &Path, options: HostOptions) -> anyhow::Result<(
     let mut tasks = trigger::redis::start(&app, &metrics)?;
     tasks.extend(trigger::cron::start(&app, &metrics)?);
 
-    println!("Serving http://{addr} ({} components, ready in {:?})", app.components.len(), started.elapsed());
+    println!(
+        "Serving http://{addr} ({} components, ready in {:?})",
+        app.components.len(),
+        started.elapsed()
+    );
     for t in &app.manifest.http_triggers {
         match &t.route {
             Route::Path(route) => println!("  {}: http://{addr}{route}", t.component),
@@ -57,7 +65,10 @@ pub async fn migrate(manifest_path: &Path, database_url: Option<String>) -> anyh
     let manifest = Manifest::load(manifest_path)?;
     let url = match database_url {
         Some(url) => Some(url),
-        None => tally_manifest::resolve(&manifest, |n| std::env::var(n).ok())?.application().get(DATABASE_VARIABLE).cloned(),
+        None => tally_manifest::resolve(&manifest, |n| std::env::var(n).ok())?
+            .application()
+            .get(DATABASE_VARIABLE)
+            .cloned(),
     };
     let applied = apply_migrations(&manifest, url).await?;
     println!("{applied} migrations applied");
@@ -77,7 +88,8 @@ async fn apply_migrations(manifest: &Manifest, url: Option<String>) -> anyhow::R
 
 async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("SIGTERM handler");
     tokio::select! {
         _ = ctrl_c => {},
         _ = term.recv() => {},

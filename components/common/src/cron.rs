@@ -26,5 +26,5 @@ pub mod bindings {
     });
 }
 
-pub use bindings::exports::tally::bundle::cron::{Error, Guest as CronHandler, Metadata};
 pub use bindings::export_cron;
+pub use bindings::exports::tally::bundle::cron::{Error, Guest as CronHandler, Metadata};

@@ -42,8 +42,12 @@ impl Problem {
     pub fn into_response(self) -> Response<String> {
         let body = serde_json::to_string(&self).expect("a problem always serializes");
         let mut response = Response::new(body);
-        *response.status_mut() = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        response.headers_mut().insert("content-type", HeaderValue::from_static("application/problem+json"));
+        *response.status_mut() =
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        response.headers_mut().insert(
+            "content-type",
+            HeaderValue::from_static("application/problem+json"),
+        );
         response
     }
 }
@@ -56,7 +60,10 @@ mod tests {
     fn problem_json_has_rfc9457_fields() {
         let response = Problem::bad_request("field `post_id` is missing").into_response();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-        assert_eq!(response.headers()["content-type"], "application/problem+json");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
         let body: serde_json::Value = serde_json::from_str(response.body()).unwrap();
         assert_eq!(body["type"], "about:blank");
         assert_eq!(body["title"], "Bad Request");

@@ -20,7 +20,13 @@ impl OutboundHttp {
 
 type ResponseFuture = Box<
     dyn Future<
-            Output = Result<(http::Response<WasiBody>, Box<dyn Future<Output = Result<(), Error>> + Send>), Error>,
+            Output = Result<
+                (
+                    http::Response<WasiBody>,
+                    Box<dyn Future<Output = Result<(), Error>> + Send>,
+                ),
+                Error,
+            >,
         > + Send,
 >;
 

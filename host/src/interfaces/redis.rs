@@ -6,8 +6,7 @@ use wasmtime::component::{Accessor, HasSelf, Resource};
 
 use crate::backends::BackendError;
 use crate::bindings::spin::redis::redis::{
-    Error, Host, HostConnection, HostConnectionWithStore, Payload, RedisParameter,
-    RedisResult,
+    Error, Host, HostConnection, HostConnectionWithStore, Payload, RedisParameter, RedisResult,
 };
 use crate::state::HostState;
 
@@ -20,7 +19,10 @@ type Reply<T> = wasmtime::Result<Result<T, Error>>;
 
 /// Clones the connection behind `this` out of the store, so no store borrow is held
 /// across the `.await` of the command.
-fn connection<T>(accessor: &Accessor<T, HasSelf<HostState>>, this: &Resource<RedisConnection>) -> wasmtime::Result<ConnectionManager> {
+fn connection<T>(
+    accessor: &Accessor<T, HasSelf<HostState>>,
+    this: &Resource<RedisConnection>,
+) -> wasmtime::Result<ConnectionManager> {
     accessor.with(|mut access| Ok(access.get().table.get(this)?.conn.clone()))
 }
 
@@ -42,7 +44,10 @@ impl HostConnection for HostState {
 }
 
 impl<T> HostConnectionWithStore<T> for HasSelf<HostState> {
-    async fn open(accessor: &Accessor<T, Self>, address: String) -> Reply<Resource<RedisConnection>> {
+    async fn open(
+        accessor: &Accessor<T, Self>,
+        address: String,
+    ) -> Reply<Resource<RedisConnection>> {
         let env = accessor.with(|mut access| access.get().env.clone());
         if !env.allowed_hosts.allows(&address) {
             tracing::warn!(component = %env.id, %address, "Redis address not in allowed_outbound_hosts");
@@ -53,51 +58,93 @@ impl<T> HostConnectionWithStore<T> for HasSelf<HostState> {
             Err(BackendError::InvalidAddress(_)) => return Ok(Err(Error::InvalidAddress)),
             Err(e) => return Ok(Err(Error::Other(e.to_string()))),
         };
-        let resource = accessor.with(|mut access| access.get().table.push(RedisConnection { conn }))?;
+        let resource =
+            accessor.with(|mut access| access.get().table.push(RedisConnection { conn }))?;
         Ok(Ok(resource))
     }
 
-    async fn publish(accessor: &Accessor<T, Self>, this: Resource<RedisConnection>, channel: String, payload: Payload) -> Reply<()> {
+    async fn publish(
+        accessor: &Accessor<T, Self>,
+        this: Resource<RedisConnection>,
+        channel: String,
+        payload: Payload,
+    ) -> Reply<()> {
         let mut conn = connection(accessor, &this)?;
-        Ok(conn.publish::<_, _, i64>(channel, payload).await.map(|_| ()).map_err(other))
+        Ok(conn
+            .publish::<_, _, i64>(channel, payload)
+            .await
+            .map(|_| ())
+            .map_err(other))
     }
 
-    async fn get(accessor: &Accessor<T, Self>, this: Resource<RedisConnection>, key: String) -> Reply<Option<Payload>> {
+    async fn get(
+        accessor: &Accessor<T, Self>,
+        this: Resource<RedisConnection>,
+        key: String,
+    ) -> Reply<Option<Payload>> {
         let mut conn = connection(accessor, &this)?;
         Ok(conn.get(key).await.map_err(other))
     }
 
-    async fn set(accessor: &Accessor<T, Self>, this: Resource<RedisConnection>, key: String, value: Payload) -> Reply<()> {
+    async fn set(
+        accessor: &Accessor<T, Self>,
+        this: Resource<RedisConnection>,
+        key: String,
+        value: Payload,
+    ) -> Reply<()> {
         let mut conn = connection(accessor, &this)?;
         Ok(conn.set(key, value).await.map_err(other))
     }
 
-    async fn incr(accessor: &Accessor<T, Self>, this: Resource<RedisConnection>, key: String) -> Reply<i64> {
+    async fn incr(
+        accessor: &Accessor<T, Self>,
+        this: Resource<RedisConnection>,
+        key: String,
+    ) -> Reply<i64> {
         let mut conn = connection(accessor, &this)?;
         Ok(conn.incr(key, 1).await.map_err(other))
     }
 
-    async fn del(accessor: &Accessor<T, Self>, this: Resource<RedisConnection>, keys: Vec<String>) -> Reply<u32> {
+    async fn del(
+        accessor: &Accessor<T, Self>,
+        this: Resource<RedisConnection>,
+        keys: Vec<String>,
+    ) -> Reply<u32> {
         let mut conn = connection(accessor, &this)?;
         Ok(conn.del(keys).await.map_err(other))
     }
 
-    async fn sadd(accessor: &Accessor<T, Self>, this: Resource<RedisConnection>, key: String, values: Vec<String>) -> Reply<u32> {
+    async fn sadd(
+        accessor: &Accessor<T, Self>,
+        this: Resource<RedisConnection>,
+        key: String,
+        values: Vec<String>,
+    ) -> Reply<u32> {
         let mut conn = connection(accessor, &this)?;
         Ok(conn.sadd(key, values).await.map_err(other))
     }
 
-    async fn smembers(accessor: &Accessor<T, Self>, this: Resource<RedisConnection>, key: String) -> Reply<Vec<String>> {
+    async fn smembers(
+        accessor: &Accessor<T, Self>,
+        this: Resource<RedisConnection>,
+        key: String,
+    ) -> Reply<Vec<String>> {
         let mut conn = connection(accessor, &this)?;
         Ok(conn.smembers(key).await.map_err(other))
     }
 
-    async fn srem(accessor: &Accessor<T, Self>, this: Resource<RedisConnection>, key: String, values: Vec<String>) -> Reply<u32> {
+    async fn srem(
+        accessor: &Accessor<T, Self>,
+        this: Resource<RedisConnection>,
+        key: String,
+        values: Vec<String>,
+    ) -> Reply<u32> {
         let mut conn = connection(accessor, &this)?;
         Ok(conn.srem(key, values).await.map_err(other))
     }
 
-    async fn execute(accessor: &Accessor<T, Self>,
+    async fn execute(
+        accessor: &Accessor<T, Self>,
         this: Resource<RedisConnection>,
         command: String,
         arguments: Vec<RedisParameter>,

@@ -8,7 +8,10 @@ use crate::state::HostState;
 impl Host for HostState {}
 
 impl<T> HostWithStore<T> for HasSelf<HostState> {
-    async fn get(accessor: &Accessor<T, Self>, name: String) -> wasmtime::Result<Result<String, Error>> {
+    async fn get(
+        accessor: &Accessor<T, Self>,
+        name: String,
+    ) -> wasmtime::Result<Result<String, Error>> {
         Ok(accessor.with(|mut access| {
             let env = &access.get().env;
             match env.variables.get(&name) {
@@ -26,5 +29,7 @@ impl<T> HostWithStore<T> for HasSelf<HostState> {
 /// Spin's rule for variable names: lowercase letters, digits and underscores, starting with a letter.
 fn is_valid_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }

@@ -11,12 +11,18 @@ use crate::bindings::cron_trigger::exports::tally::bundle::cron::Metadata;
 use crate::metrics::Metrics;
 
 /// Starts one task per `[[trigger.cron]]`; runs of one schedule never overlap.
-pub fn start(app: &Arc<App>, metrics: &Arc<Metrics>) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
+pub fn start(
+    app: &Arc<App>,
+    metrics: &Arc<Metrics>,
+) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
     let mut tasks = Vec::new();
     for trigger in &app.manifest.cron_triggers {
         let component = app.component(&trigger.component)?;
         CronComponentPre::new(component.pre.clone()).map_err(|e| {
-            anyhow::anyhow!("component `{}` does not export tally:bundle/cron: {e}", trigger.component)
+            anyhow::anyhow!(
+                "component `{}` does not export tally:bundle/cron: {e}",
+                trigger.component
+            )
         })?;
         let schedule = trigger.schedule().clone();
         let expression = trigger.cron_expression.clone();
@@ -43,7 +49,10 @@ pub async fn fire(app: &App, component: &LoadedComponent, timestamp: u64) -> boo
         let instance = pre.instantiate_async(&mut store).await?;
         store
             .run_concurrent(async move |accessor| {
-                instance.tally_bundle_cron().call_handle_cron_event(accessor, Metadata { timestamp }).await
+                instance
+                    .tally_bundle_cron()
+                    .call_handle_cron_event(accessor, Metadata { timestamp })
+                    .await
             })
             .await?
     };

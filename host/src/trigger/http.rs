@@ -22,8 +22,8 @@ use tokio::net::TcpListener;
 use wasmtime::component::GuestTaskId;
 use wasmtime::{Engine, Store, StoreContextMut};
 use wasmtime_wasi_http::handler::{
-    ExpirationError, HandlerState, Instance, ProxyHandler, ProxyPre, ShouldAccept, WorkerExpiration,
-    WorkerState, WorkerStatus,
+    ExpirationError, HandlerState, Instance, ProxyHandler, ProxyPre, ShouldAccept,
+    WorkerExpiration, WorkerState, WorkerStatus,
 };
 use wasmtime_wasi_http::{WasiBody, WasiHttpView};
 
@@ -34,7 +34,12 @@ use crate::state::HostState;
 
 /// Serves `app`'s HTTP routes on `listener` until `shutdown` resolves; in-flight
 /// requests finish before this returns.
-pub async fn serve(app: Arc<App>, listener: TcpListener, metrics: Arc<Metrics>, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+pub async fn serve(
+    app: Arc<App>,
+    listener: TcpListener,
+    metrics: Arc<Metrics>,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
     let server = Arc::new(HttpServer::new(&app, metrics)?);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -56,7 +61,9 @@ pub async fn serve(app: Arc<App>, listener: TcpListener, metrics: Arc<Metrics>, 
             let server = server.clone();
             async move { Ok::<_, Infallible>(server.handle(req, client).await) }
         });
-        let conn = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service);
+        let conn = hyper::server::conn::http1::Builder::new()
+            .keep_alive(true)
+            .serve_connection(TokioIo::new(stream), service);
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             if let Err(e) = conn.await {
@@ -76,6 +83,7 @@ struct HttpServer {
     metrics: Arc<Metrics>,
     next_request: AtomicU64,
     base: String,
+    request_timeout: Duration,
 }
 
 impl HttpServer {
@@ -89,7 +97,12 @@ impl HttpServer {
             }
             if !handlers.contains_key(&trigger.component) {
                 let pre = wasmtime_wasi_http::p3::bindings::ServicePre::new(component.pre.clone())
-                    .map_err(|e| anyhow::anyhow!("component `{}` does not export wasi:http/handler@0.3.0: {e}", trigger.component))?;
+                    .map_err(|e| {
+                        anyhow::anyhow!(
+                            "component `{}` does not export wasi:http/handler@0.3.0: {e}",
+                            trigger.component
+                        )
+                    })?;
                 let state = ComponentHandler {
                     component,
                     pre: ProxyPre::P3(pre),
@@ -101,7 +114,14 @@ impl HttpServer {
         }
         let router = Router::new(routes).context("HTTP routes")?;
         let base = app.manifest.application.trigger.http_base.clone();
-        Ok(Self { router, handlers, metrics, next_request: AtomicU64::new(0), base })
+        Ok(Self {
+            router,
+            handlers,
+            metrics,
+            next_request: AtomicU64::new(0),
+            base,
+            request_timeout: app.options.request_timeout,
+        })
     }
 
     async fn handle(&self, mut req: Request<Incoming>, client: SocketAddr) -> Response<WasiBody> {
@@ -114,13 +134,24 @@ impl HttpServer {
             tracing::info!(method = %req.method(), %path, status = 404, "no route");
             return text(StatusCode::NOT_FOUND, "Not Found\n".to_string());
         };
-        let host = req.headers().get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost").to_string();
-        let path_and_query = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| path.clone());
+        let host = req
+            .headers()
+            .get(http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost")
+            .to_string();
+        let path_and_query = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| path.clone());
         let full_url = format!("http://{host}{path_and_query}");
         if let Ok(uri) = full_url.parse() {
             *req.uri_mut() = uri;
         }
-        for (name, value) in tally_manifest::spin_headers(&matched, &full_url, &client.to_string(), &self.base) {
+        for (name, value) in
+            tally_manifest::spin_headers(&matched, &full_url, &client.to_string(), &self.base)
+        {
             if let Ok(value) = HeaderValue::try_from(value) {
                 req.headers_mut().insert(name, value);
             }
@@ -131,18 +162,25 @@ impl HttpServer {
         let req = req.map(|body| body.map_err(wasmtime_wasi_http::Error::from).boxed_unsync());
         let response = match handler.handle(request_id, req).await {
             Ok(response) => response,
-            Err(e) if e.is::<ExpirationError>() => {
+            Err(e) if e.is::<ExpirationError>() || started.elapsed() >= self.request_timeout => {
                 tracing::warn!(component = %matched.component, "request cut off at its deadline");
-                text(StatusCode::GATEWAY_TIMEOUT, "the component did not answer in time\n".to_string())
+                text(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    "the component did not answer in time\n".to_string(),
+                )
             }
             Err(e) => {
                 tracing::error!(component = %matched.component, "component failed: {e:?}");
-                text(StatusCode::INTERNAL_SERVER_ERROR, "the component failed\n".to_string())
+                text(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the component failed\n".to_string(),
+                )
             }
         };
         let elapsed = started.elapsed();
         let status = response.status().as_u16();
-        self.metrics.record_request(&matched.component, status, elapsed);
+        self.metrics
+            .record_request(&matched.component, status, elapsed);
         tracing::info!(
             component = %matched.component,
             route = %matched.matched_route,
@@ -157,10 +195,15 @@ impl HttpServer {
 }
 
 fn text(status: StatusCode, body: String) -> Response<WasiBody> {
-    let body = Full::new(Bytes::from(body)).map_err(|never| match never {}).boxed_unsync();
+    let body = Full::new(Bytes::from(body))
+        .map_err(|never| match never {})
+        .boxed_unsync();
     let mut response = Response::new(body);
     *response.status_mut() = status;
-    response.headers_mut().insert(http::header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     response
 }
 
@@ -206,12 +249,19 @@ struct Expiration {
 }
 
 impl WorkerExpiration for Expiration {
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>, status: WorkerStatus, start: Instant) -> Poll<()> {
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        status: WorkerStatus,
+        start: Instant,
+    ) -> Poll<()> {
         let timeout = match status {
             WorkerStatus::Idle => self.idle_timeout,
             WorkerStatus::Requests | WorkerStatus::PostReturn => self.request_timeout,
         };
-        let Some(deadline) = start.checked_add(timeout) else { return Poll::Pending };
+        let Some(deadline) = start.checked_add(timeout) else {
+            return Poll::Pending;
+        };
         let deadline = tokio::time::Instant::from_std(deadline);
         if self.sleep.deadline() != deadline {
             self.sleep.as_mut().reset(deadline);

@@ -17,7 +17,10 @@ use crate::metrics::Metrics;
 const CONCURRENCY: usize = 64;
 
 /// Starts one subscriber task per Redis address in the manifest.
-pub fn start(app: &Arc<App>, metrics: &Arc<Metrics>) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
+pub fn start(
+    app: &Arc<App>,
+    metrics: &Arc<Metrics>,
+) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
     let mut by_address: BTreeMap<String, Vec<(String, Arc<LoadedComponent>)>> = BTreeMap::new();
     for trigger in &app.manifest.redis_triggers {
         let address = trigger.address.as_deref().ok_or_else(|| {
@@ -27,9 +30,15 @@ pub fn start(app: &Arc<App>, metrics: &Arc<Metrics>) -> anyhow::Result<Vec<tokio
         let channel = app.variables.expand(&trigger.channel)?;
         let component = app.component(&trigger.component)?;
         RedisComponentPre::new(component.pre.clone()).map_err(|e| {
-            anyhow::anyhow!("component `{}` does not export spin:redis/inbound-redis@3.0.0: {e}", trigger.component)
+            anyhow::anyhow!(
+                "component `{}` does not export spin:redis/inbound-redis@3.0.0: {e}",
+                trigger.component
+            )
         })?;
-        by_address.entry(address).or_default().push((channel, component));
+        by_address
+            .entry(address)
+            .or_default()
+            .push((channel, component));
     }
     Ok(by_address
         .into_iter()
@@ -41,13 +50,20 @@ pub fn start(app: &Arc<App>, metrics: &Arc<Metrics>) -> anyhow::Result<Vec<tokio
         .collect())
 }
 
-async fn subscribe(app: Arc<App>, metrics: Arc<Metrics>, address: String, subscribers: Vec<(String, Arc<LoadedComponent>)>) {
+async fn subscribe(
+    app: Arc<App>,
+    metrics: Arc<Metrics>,
+    address: String,
+    subscribers: Vec<(String, Arc<LoadedComponent>)>,
+) {
     let limit = Arc::new(Semaphore::new(CONCURRENCY));
     let mut backoff = Duration::from_millis(100);
     loop {
         match listen(&app, &metrics, &address, &subscribers, &limit).await {
             Ok(()) => tracing::warn!(%address, "Redis subscription ended; reconnecting"),
-            Err(e) => tracing::warn!(%address, "Redis subscription failed: {e}; retrying in {backoff:?}"),
+            Err(e) => {
+                tracing::warn!(%address, "Redis subscription failed: {e}; retrying in {backoff:?}")
+            }
         }
         tokio::time::sleep(backoff).await;
         backoff = (backoff * 2).min(Duration::from_secs(5));
@@ -76,7 +92,12 @@ async fn listen(
                 continue;
             }
             let permit = limit.clone().acquire_owned().await?;
-            let (app, metrics, component, payload) = (app.clone(), metrics.clone(), component.clone(), payload.clone());
+            let (app, metrics, component, payload) = (
+                app.clone(),
+                metrics.clone(),
+                component.clone(),
+                payload.clone(),
+            );
             tokio::spawn(async move {
                 let ok = deliver(&app, &component, payload).await;
                 metrics.record_trigger(&component.env.id, "redis", ok);
@@ -96,7 +117,10 @@ pub async fn deliver(app: &App, component: &LoadedComponent, payload: Vec<u8>) -
         let instance = pre.instantiate_async(&mut store).await?;
         store
             .run_concurrent(async move |accessor| {
-                instance.spin_redis_inbound_redis().call_handle_message(accessor, payload).await
+                instance
+                    .spin_redis_inbound_redis()
+                    .call_handle_message(accessor, payload)
+                    .await
             })
             .await?
     };

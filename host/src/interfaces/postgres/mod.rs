@@ -8,14 +8,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use deadpool_postgres::Object;
-use tokio_postgres::types::ToSql;
 use tokio_postgres::Statement;
+use tokio_postgres::types::ToSql;
 use wasmtime::component::{Accessor, FutureReader, HasSelf, Resource, StreamReader};
 
 use crate::bindings::spin::postgres::postgres::{
     Column, DbError, DbValue, Error, Host, HostConnection, HostConnectionBuilder,
-    HostConnectionBuilderWithStore, HostConnectionWithStore, ParameterValue,
-    QueryError, RowSet,
+    HostConnectionBuilderWithStore, HostConnectionWithStore, ParameterValue, QueryError, RowSet,
 };
 use crate::state::{ComponentEnv, HostState};
 
@@ -40,7 +39,11 @@ impl Client {
     /// Tracks `BEGIN`/`COMMIT`/`ROLLBACK` so a client left mid-transaction never goes
     /// back to the pool.
     fn note(&self, statement: &str) {
-        let words: Vec<String> = statement.split_whitespace().take(2).map(str::to_ascii_uppercase).collect();
+        let words: Vec<String> = statement
+            .split_whitespace()
+            .take(2)
+            .map(str::to_ascii_uppercase)
+            .collect();
         match words.first().map(|w| w.trim_end_matches(';')) {
             Some("BEGIN" | "START") => self.in_transaction.store(true, Ordering::Relaxed),
             Some("COMMIT" | "END" | "ABORT") => self.in_transaction.store(false, Ordering::Relaxed),
@@ -97,7 +100,8 @@ pub struct PgConnectionBuilder {
 }
 
 fn is_stale_plan(e: &tokio_postgres::Error) -> bool {
-    e.code().is_some_and(|c| c.code() == "0A000" || c.code() == "26000")
+    e.code()
+        .is_some_and(|c| c.code() == "0A000" || c.code() == "26000")
 }
 
 /// Maps a tokio-postgres error to the WIT error the guest sees.
@@ -142,30 +146,57 @@ async fn open(env: &ComponentEnv, address: &str) -> Result<PgConnection, Error> 
             "address {address} is not permitted: add it to the component's allowed_outbound_hosts"
         )));
     }
-    let pool = env.backends.postgres(address).map_err(|e| Error::ConnectionFailed(e.to_string()))?;
-    let object = pool.get().await.map_err(|e| Error::ConnectionFailed(e.to_string()))?;
-    Ok(PgConnection(Arc::new(Client { object: Some(object), in_transaction: AtomicBool::new(false) })))
+    let pool = env
+        .backends
+        .postgres(address)
+        .map_err(|e| Error::ConnectionFailed(e.to_string()))?;
+    let object = pool
+        .get()
+        .await
+        .map_err(|e| Error::ConnectionFailed(e.to_string()))?;
+    Ok(PgConnection(Arc::new(Client {
+        object: Some(object),
+        in_transaction: AtomicBool::new(false),
+    })))
 }
 
 fn columns(statement: &Statement) -> Vec<Column> {
     statement
         .columns()
         .iter()
-        .map(|c| Column { name: c.name().to_string(), data_type: convert::data_type(c.type_()) })
+        .map(|c| Column {
+            name: c.name().to_string(),
+            data_type: convert::data_type(c.type_()),
+        })
         .collect()
 }
 
 fn refs(params: &[convert::Param]) -> Vec<&(dyn ToSql + Sync)> {
-    params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect()
+    params
+        .iter()
+        .map(|p| p.as_ref() as &(dyn ToSql + Sync))
+        .collect()
 }
 
-async fn execute(client: &Client, statement: &str, params: Vec<ParameterValue>) -> Result<u64, Error> {
+async fn execute(
+    client: &Client,
+    statement: &str,
+    params: Vec<ParameterValue>,
+) -> Result<u64, Error> {
     let params = convert::params(params).map_err(Error::BadParameter)?;
     let params = &params;
-    client.with_statement(statement, |s| async move { client.get().execute(&s, &refs(params)).await }).await
+    client
+        .with_statement(statement, |s| async move {
+            client.get().execute(&s, &refs(params)).await
+        })
+        .await
 }
 
-async fn query_all(client: &Client, statement: &str, params: Vec<ParameterValue>) -> Result<RowSet, Error> {
+async fn query_all(
+    client: &Client,
+    statement: &str,
+    params: Vec<ParameterValue>,
+) -> Result<RowSet, Error> {
     let params = convert::params(params).map_err(Error::BadParameter)?;
     let (columns, rows) = client
         .with_statement(statement, |s| {
@@ -173,11 +204,18 @@ async fn query_all(client: &Client, statement: &str, params: Vec<ParameterValue>
             async move { Ok((columns(&s), client.get().query(&s, &refs(params)).await?)) }
         })
         .await?;
-    let rows = rows.iter().map(convert::row).collect::<Result<Vec<Vec<DbValue>>, _>>().map_err(Error::ValueConversionFailed)?;
+    let rows = rows
+        .iter()
+        .map(convert::row)
+        .collect::<Result<Vec<Vec<DbValue>>, _>>()
+        .map_err(Error::ValueConversionFailed)?;
     Ok(RowSet { columns, rows })
 }
 
-fn connection<T>(accessor: &Accessor<T, HasSelf<HostState>>, this: &Resource<PgConnection>) -> wasmtime::Result<Arc<Client>> {
+fn connection<T>(
+    accessor: &Accessor<T, HasSelf<HostState>>,
+    this: &Resource<PgConnection>,
+) -> wasmtime::Result<Arc<Client>> {
     accessor.with(|mut access| Ok(access.get().table.get(this)?.0.clone()))
 }
 
@@ -193,12 +231,22 @@ impl HostConnection for HostState {
         }
     }
 
-    async fn query(&mut self, this: Resource<PgConnection>, statement: String, params: Vec<ParameterValue>) -> Reply<RowSet> {
+    async fn query(
+        &mut self,
+        this: Resource<PgConnection>,
+        statement: String,
+        params: Vec<ParameterValue>,
+    ) -> Reply<RowSet> {
         let client = self.table.get(&this)?.0.clone();
         Ok(query_all(&client, &statement, params).await)
     }
 
-    async fn execute(&mut self, this: Resource<PgConnection>, statement: String, params: Vec<ParameterValue>) -> Reply<u64> {
+    async fn execute(
+        &mut self,
+        this: Resource<PgConnection>,
+        statement: String,
+        params: Vec<ParameterValue>,
+    ) -> Reply<u64> {
         let client = self.table.get(&this)?.0.clone();
         Ok(execute(&client, &statement, params).await)
     }
@@ -210,19 +258,29 @@ impl HostConnection for HostState {
 }
 
 impl<T> HostConnectionWithStore<T> for HasSelf<HostState> {
-    async fn open_async(accessor: &Accessor<T, Self>, address: String) -> Reply<Resource<PgConnection>> {
+    async fn open_async(
+        accessor: &Accessor<T, Self>,
+        address: String,
+    ) -> Reply<Resource<PgConnection>> {
         let env = accessor.with(|mut access| access.get().env.clone());
         match open(&env, &address).await {
-            Ok(conn) => Ok(Ok(accessor.with(|mut access| access.get().table.push(conn))?)),
+            Ok(conn) => Ok(Ok(
+                accessor.with(|mut access| access.get().table.push(conn))?
+            )),
             Err(e) => Ok(Err(e)),
         }
     }
 
-    async fn query_async(accessor: &Accessor<T, Self>,
+    async fn query_async(
+        accessor: &Accessor<T, Self>,
         this: Resource<PgConnection>,
         statement: String,
         params: Vec<ParameterValue>,
-    ) -> Reply<(Vec<Column>, StreamReader<Vec<DbValue>>, FutureReader<Result<(), Error>>)> {
+    ) -> Reply<(
+        Vec<Column>,
+        StreamReader<Vec<DbValue>>,
+        FutureReader<Result<(), Error>>,
+    )> {
         let client = connection(accessor, &this)?;
         let params = match convert::params(params) {
             Ok(p) => p,
@@ -251,7 +309,8 @@ impl<T> HostConnectionWithStore<T> for HasSelf<HostState> {
         Ok(Ok((columns, rows, result)))
     }
 
-    async fn execute_async(accessor: &Accessor<T, Self>,
+    async fn execute_async(
+        accessor: &Accessor<T, Self>,
         this: Resource<PgConnection>,
         statement: String,
         params: Vec<ParameterValue>,
@@ -266,11 +325,21 @@ impl HostConnectionBuilder for HostState {
         Ok(self.table.push(PgConnectionBuilder { address })?)
     }
 
-    async fn set_ca_root(&mut self, _this: Resource<PgConnectionBuilder>, _certificate: String) -> Reply<()> {
-        Ok(Err(Error::Other("TLS connections are not supported by the Tally host; connect over a private network".into())))
+    async fn set_ca_root(
+        &mut self,
+        _this: Resource<PgConnectionBuilder>,
+        _certificate: String,
+    ) -> Reply<()> {
+        Ok(Err(Error::Other(
+            "TLS connections are not supported by the Tally host; connect over a private network"
+                .into(),
+        )))
     }
 
-    async fn build(&mut self, this: Resource<PgConnectionBuilder>) -> Reply<Resource<PgConnection>> {
+    async fn build(
+        &mut self,
+        this: Resource<PgConnectionBuilder>,
+    ) -> Reply<Resource<PgConnection>> {
         let address = self.table.get(&this)?.address.clone();
         HostConnection::open(self, address).await
     }
@@ -282,8 +351,13 @@ impl HostConnectionBuilder for HostState {
 }
 
 impl<T> HostConnectionBuilderWithStore<T> for HasSelf<HostState> {
-    async fn build_async(accessor: &Accessor<T, Self>, this: Resource<PgConnectionBuilder>) -> Reply<Resource<PgConnection>> {
-        let address = accessor.with(|mut access| Ok::<_, wasmtime::Error>(access.get().table.get(&this)?.address.clone()))?;
+    async fn build_async(
+        accessor: &Accessor<T, Self>,
+        this: Resource<PgConnectionBuilder>,
+    ) -> Reply<Resource<PgConnection>> {
+        let address = accessor.with(|mut access| {
+            Ok::<_, wasmtime::Error>(access.get().table.get(&this)?.address.clone())
+        })?;
         <Self as HostConnectionWithStore<T>>::open_async(accessor, address).await
     }
 }

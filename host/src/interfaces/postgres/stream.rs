@@ -4,13 +4,13 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use futures::channel::oneshot;
 use futures::Stream;
+use futures::channel::oneshot;
 use tokio_postgres::RowStream;
-use wasmtime::component::{Destination, StreamProducer, StreamResult, VecBuffer};
 use wasmtime::StoreContextMut;
+use wasmtime::component::{Destination, StreamProducer, StreamResult, VecBuffer};
 
-use super::{convert, query_failed, Client};
+use super::{Client, convert, query_failed};
 use crate::bindings::spin::postgres::postgres::{DbValue, Error};
 
 /// Most rows handed to the guest in one read.
@@ -29,9 +29,16 @@ impl RowProducer {
     pub fn new(
         rows: RowStream,
         client: Arc<Client>,
-    ) -> (Self, impl Future<Output = wasmtime::Result<Result<(), Error>>> + Send + 'static) {
+    ) -> (
+        Self,
+        impl Future<Output = wasmtime::Result<Result<(), Error>>> + Send + 'static,
+    ) {
         let (tx, rx) = oneshot::channel();
-        let producer = Self { rows: Box::pin(rows), done: Some(tx), _client: client };
+        let producer = Self {
+            rows: Box::pin(rows),
+            done: Some(tx),
+            _client: client,
+        };
         // A reader that stops early never learns of later errors: report success then.
         let outcome = async move { Ok(rx.await.unwrap_or(Ok(()))) };
         (producer, outcome)
@@ -87,9 +94,17 @@ impl<D> StreamProducer<D> for RowProducer {
             }
         }
         if batch.is_empty() && !ended {
-            return if finish { Poll::Ready(Ok(StreamResult::Cancelled)) } else { Poll::Pending };
+            return if finish {
+                Poll::Ready(Ok(StreamResult::Cancelled))
+            } else {
+                Poll::Pending
+            };
         }
         destination.set_buffer(VecBuffer::from(batch));
-        Poll::Ready(Ok(if ended { StreamResult::Dropped } else { StreamResult::Completed }))
+        Poll::Ready(Ok(if ended {
+            StreamResult::Dropped
+        } else {
+            StreamResult::Completed
+        }))
     }
 }

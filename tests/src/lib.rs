@@ -1,0 +1,18 @@
+//! The end-to-end test harness, shared by every test in `tests/tests/` and by the
+//! component tests that come later.
+//!
+//! - [`build`]: builds the host and the components once per test run;
+//! - [`Backends`]: a Redis key prefix and a Postgres schema of the test's own;
+//! - [`Host`]: `tally up` on a free port with a generated manifest and given variables;
+//! - [`http`]: a small blocking HTTP client for the tests.
+
+pub mod backends;
+pub mod build;
+pub mod host;
+pub mod http;
+pub mod manifest;
+
+pub use backends::Backends;
+pub use build::{component_wasm, host_binary, workspace_root};
+pub use host::Host;
+pub use manifest::ManifestBuilder;
