@@ -13,7 +13,7 @@ pub fn redis_url() -> String {
 /// The Postgres the tests use (a database that exists; each test adds its own schema).
 pub fn postgres_base_url() -> String {
     std::env::var("TALLY_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/test".to_string())
+        .unwrap_or_else(|_| "postgres://tally:tally@127.0.0.1:5432/tally".to_string())
 }
 
 /// A test's own slice of Redis and Postgres.

@@ -4,7 +4,7 @@
 //! spin-sdk 7's async Redis and Postgres calls; Tally's `tally:bundle/cron` is the same
 //! shape as an `async func`. A component implements [`CronHandler`] and exports it:
 //!
-//! ```ignore
+//! ```text
 //! struct Jobs;
 //! impl tally_common::cron::CronHandler for Jobs {
 //!     async fn handle_cron_event(metadata: tally_common::cron::Metadata) -> Result<(), tally_common::cron::Error> {

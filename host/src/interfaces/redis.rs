@@ -177,7 +177,6 @@ fn flatten(value: Value, out: &mut Vec<RedisResult>) -> Result<(), Error> {
         Value::Okay => out.push(RedisResult::Status("OK".to_string())),
         Value::Double(v) => out.push(RedisResult::Binary(v.to_string().into_bytes())),
         Value::Boolean(v) => out.push(RedisResult::Int64(v as i64)),
-        Value::BigNumber(v) => out.push(RedisResult::Binary(v)),
         Value::VerbatimString { text, .. } => out.push(RedisResult::Binary(text.into_bytes())),
         Value::Array(items) | Value::Set(items) => {
             for item in items {

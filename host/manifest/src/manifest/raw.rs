@@ -54,6 +54,7 @@ pub(super) struct RawManifest {
     pub application: RawApplication,
     #[serde(default)]
     pub variables: BTreeMap<Spanned<String>, Spanned<RawVariable>>,
+    #[serde(default)]
     pub trigger: RawTriggers,
     #[serde(default)]
     pub component: BTreeMap<Spanned<String>, RawComponent>,
@@ -110,7 +111,7 @@ pub(super) struct RawVariable {
 }
 
 /// `[[trigger.*]]` arrays.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawTriggers {
     #[serde(default)]

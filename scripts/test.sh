@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests of each crate, and the end-to-end tests that drive the
+# built components through the host against the real PostgreSQL and Redis.
+# Extra arguments go to `cargo test` (e.g. a test name filter).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export TALLY_TEST_POSTGRES="${TALLY_TEST_POSTGRES:-postgres://tally:tally@127.0.0.1:5432/tally}"
+export TALLY_TEST_REDIS="${TALLY_TEST_REDIS:-redis://127.0.0.1:6379}"
+echo "==> building the host (the first build takes several minutes)"
+cargo build --release -p tally-host
+cargo test --release --workspace "$@"
