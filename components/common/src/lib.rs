@@ -1,7 +1,11 @@
 //! The library Tally's components share.
 //!
 //! - [`cron`]: export Tally's async cron interface (`tally:bundle/cron`).
-//! - [`problem`]: RFC 9457 `application/problem+json` error responses.
+//! - [`problem`]: RFC 9457 `application/problem+json` error responses;
+//! - [`params`]: query-string and form parameters with errors naming the parameter;
+//! - [`backend`]: Redis/Postgres failures as problems (503 when unreachable).
 
+pub mod backend;
 pub mod cron;
+pub mod params;
 pub mod problem;
