@@ -56,19 +56,5 @@ pub async fn fire(app: &App, component: &LoadedComponent, timestamp: u64) -> boo
             })
             .await?
     };
-    match tokio::time::timeout(app.options.request_timeout, run).await {
-        Ok(Ok(Ok(()))) => true,
-        Ok(Ok(Err(e))) => {
-            tracing::warn!(component = %id, "cron handler returned an error: {e:?}");
-            false
-        }
-        Ok(Err(e)) => {
-            tracing::error!(component = %id, "cron handler failed: {e:?}");
-            false
-        }
-        Err(_) => {
-            tracing::error!(component = %id, "cron handler cut off at its deadline");
-            false
-        }
-    }
+    super::run_guarded(app.options.request_timeout, id, "cron handler", run).await
 }

@@ -124,19 +124,5 @@ pub async fn deliver(app: &App, component: &LoadedComponent, payload: Vec<u8>) -
             })
             .await?
     };
-    match tokio::time::timeout(app.options.request_timeout, run).await {
-        Ok(Ok(Ok(()))) => true,
-        Ok(Ok(Err(e))) => {
-            tracing::warn!(component = %id, "message handler returned an error: {e:?}");
-            false
-        }
-        Ok(Err(e)) => {
-            tracing::error!(component = %id, "message handler failed: {e:?}");
-            false
-        }
-        Err(_) => {
-            tracing::error!(component = %id, "message handler cut off at its deadline");
-            false
-        }
-    }
+    super::run_guarded(app.options.request_timeout, id, "message handler", run).await
 }
