@@ -54,6 +54,11 @@ enum Command {
     },
 }
 
+/// mimalloc: the host allocates per request (HTTP framing, header maps, resource
+/// tables); glibc malloc showed up at ~8% of CPU under load.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -73,6 +78,7 @@ fn main() -> anyhow::Result<()> {
         } => runtime.block_on(up::migrate(&manifest, database_url)),
         Command::Build { manifest, options } => builder::build(&manifest, &options),
     };
+    drop(runtime);
     if let Err(e) = result {
         eprintln!("Error: {e:#}");
         std::process::exit(1);

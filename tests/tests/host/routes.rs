@@ -52,6 +52,21 @@ fn exact_wildcard_most_specific_and_404() {
         let missing = host.get("/nowhere");
         assert_eq!(missing.status, 404);
         assert_eq!(missing.body, "Not Found\n");
+
+        // No component claims /metrics here, so the host serves its own.
+        let metrics = host.get("/metrics").body;
+        assert!(
+            metrics.contains(r#"tally_http_requests_total{component="exact",status="200"} 1"#),
+            "{metrics}"
+        );
+        assert!(
+            metrics.contains(r#"tally_http_requests_total{component="api",status="200"} 3"#),
+            "{metrics}"
+        );
+        assert!(
+            metrics.contains("tally_http_request_duration_seconds_bucket"),
+            "{metrics}"
+        );
     }
 }
 
