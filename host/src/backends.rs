@@ -45,7 +45,7 @@ pub enum BackendError {
 #[derive(Default)]
 pub struct Backends {
     options: BackendOptions,
-    redis: tokio::sync::Mutex<HashMap<String, ConnectionManager>>,
+    redis: Mutex<HashMap<String, ConnectionManager>>,
     postgres: Mutex<HashMap<String, Pool>>,
 }
 
@@ -60,10 +60,11 @@ impl Backends {
 
     /// A multiplexed, self-reconnecting Redis connection to `address`.
     pub async fn redis(&self, address: &str) -> Result<ConnectionManager, BackendError> {
-        let mut map = self.redis.lock().await;
-        if let Some(conn) = map.get(address) {
+        if let Some(conn) = self.redis.lock().unwrap().get(address) {
             return Ok(conn.clone());
         }
+        // Connect without holding the map's lock, so an unreachable address never
+        // delays callers of other addresses; a racing first connect keeps the winner's.
         let client = redis::Client::open(address)
             .map_err(|e| BackendError::InvalidAddress(e.to_string()))?;
         let config = ConnectionManagerConfig::new()
@@ -76,8 +77,8 @@ impl Backends {
         .await
         .map_err(|_| BackendError::Connect(format!("timed out connecting to {address}")))?
         .map_err(|e| BackendError::Connect(e.to_string()))?;
-        map.insert(address.to_string(), conn.clone());
-        Ok(conn)
+        let mut map = self.redis.lock().unwrap();
+        Ok(map.entry(address.to_string()).or_insert(conn).clone())
     }
 
     /// The Postgres pool for `address` (a URL or a `key=value` connection string).
