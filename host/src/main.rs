@@ -60,12 +60,14 @@ enum Command {
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> anyhow::Result<()> {
+    // Log lines are written by a background thread, off the request path.
+    let (log_writer, log_guard) = tracing_appender::non_blocking(std::io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,wasmtime=warn,cranelift=warn".into()),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(log_writer)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
@@ -79,6 +81,7 @@ fn main() -> anyhow::Result<()> {
         Command::Build { manifest, options } => builder::build(&manifest, &options),
     };
     drop(runtime);
+    drop(log_guard);
     if let Err(e) = result {
         eprintln!("Error: {e:#}");
         std::process::exit(1);
