@@ -13,6 +13,14 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Cargo's target directory (`CARGO_TARGET_DIR` if set, else `<root>/target`).
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => workspace_root().join(dir),
+        None => workspace_root().join("target"),
+    }
+}
+
 fn cargo(args: &[&str]) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let status = Command::new(cargo)
@@ -29,7 +37,7 @@ pub fn host_binary() -> PathBuf {
     BUILT
         .get_or_init(|| {
             cargo(&["build", "--release", "-p", "tally-host"]);
-            workspace_root().join("target/release/tally")
+            target_dir().join("release/tally")
         })
         .clone()
 }
@@ -49,8 +57,8 @@ pub fn component_wasm(package: &str) -> PathBuf {
         "-p",
         package,
     ]);
-    let path = workspace_root().join(format!(
-        "target/wasm32-wasip2/release/{}.wasm",
+    let path = target_dir().join(format!(
+        "wasm32-wasip2/release/{}.wasm",
         package.replace('-', "_")
     ));
     assert!(path.exists(), "{} was not produced", path.display());
