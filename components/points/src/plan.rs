@@ -2,6 +2,7 @@
 //! query script call covers, and what its flat reply means.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::decompose::{Span, decompose};
 use crate::scripts::{Arg, Layout, QueryMode, query_args};
@@ -136,13 +137,38 @@ pub fn parse_groups(
         .collect()
 }
 
-/// The (aid, atid) pairs of an activity list; an atid that is not an integer is left
-/// out, as the original did.
-pub fn aids(text: &str) -> impl Iterator<Item = (&str, i64)> {
+/// The (aid, atid) pairs of an activity list; an aid or atid that is not an integer is
+/// left out, as the original did.
+pub fn aids(text: &str) -> impl Iterator<Item = (i64, i64)> + '_ {
     text.split(',').filter_map(|pair| {
-        let (aid, atid) = pair.rsplit_once(':')?;
-        Some((aid, atid.parse().ok()?))
+        let (aid, atid) = pair.split_once(':')?;
+        Some((aid.parse().ok()?, atid.parse().ok()?))
     })
+}
+
+/// A multiplicative hasher for the aid sets (tens of thousands of integer inserts per
+/// query; SipHash's DoS resistance is not needed for ids read back from our own store).
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_i64(&mut self, v: i64) {
+        self.write_u64(v as u64);
+    }
 }
 
 /// One user's answer: a sum per thing, and the atid of each first-seen aid.
@@ -180,7 +206,7 @@ pub fn per_user(
         .enumerate()
         .map(|(u, (uid, _))| {
             let mine = results.iter().skip(u * things.len()).take(things.len());
-            let mut seen = HashSet::new();
+            let mut seen: HashSet<i64, BuildHasherDefault<IdHasher>> = HashSet::default();
             let mut user = UserResult {
                 uid: *uid,
                 sums: Vec::with_capacity(things.len()),

@@ -85,7 +85,10 @@ fn diffadd_adds_only_what_is_new() {
             &format!("/points/v1/mumt_query/all/{t0}/{}", t0 + 3600),
             "things=steps&ids=7",
         ));
-        assert_eq!(body, json!({"data": {"7": {"_atids": [2, 5], "steps": 95}}}));
+        assert_eq!(
+            body,
+            json!({"data": {"7": {"_atids": [2, 5], "steps": 95}}})
+        );
     });
 }
 

@@ -47,17 +47,14 @@ fn replies_become_per_user_results() {
         Reply::Int(10),
         Reply::Bytes(b"3:2,4:7".to_vec()),
         Reply::Int(5),
-        Reply::Bytes(b"4:7,5:2,6:x".to_vec()),
+        Reply::Bytes(b"4:7,5:2,6:x,y:1,,".to_vec()),
         Reply::Int(0),
         Reply::Bytes(Vec::new()),
         Reply::Int(0),
         Reply::Bytes(Vec::new()),
     ];
     let groups = parse_groups(&reply, 4, true).unwrap();
-    assert_eq!(
-        aids(&groups[1].aids).collect::<Vec<_>>(),
-        [("4", 7), ("5", 2)]
-    );
+    assert_eq!(aids(&groups[1].aids).collect::<Vec<_>>(), [(4, 7), (5, 2)]);
     let users = [(1, 0), (2, 0)];
     let things = [Thing::Steps, Thing::Points];
     let out = per_user(&users, &things, &groups, Atid::All);
