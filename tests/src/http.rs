@@ -12,6 +12,15 @@ pub struct Reply {
     pub body: String,
     /// The `content-type` header, if any.
     pub content_type: Option<String>,
+    /// The `link` header, if any.
+    pub link: Option<String>,
+}
+
+impl Reply {
+    /// The body as JSON (panics with the body if it is not).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
 }
 
 fn agent() -> &'static ureq::Agent {
@@ -25,31 +34,48 @@ fn agent() -> &'static ureq::Agent {
     })
 }
 
-fn reply(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+/// Any method with extra headers and an optional `(content type, body)` (also on GET
+/// and DELETE).
+pub fn request(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<(&str, &str)>,
+) -> Reply {
+    let builder = ureq::http::Request::builder().method(method).uri(url);
+    let builder = headers.iter().fold(builder, |r, (k, v)| r.header(*k, *v));
+    let response = match body {
+        Some((content_type, body)) => agent().run(
+            builder
+                .header("content-type", content_type)
+                .body(body.to_string())
+                .unwrap(),
+        ),
+        None => agent().run(builder.body(()).unwrap()),
+    };
     let mut response = response.expect("the host answers");
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let (content_type, link) = (header("content-type"), header("link"));
     Reply {
         status: response.status().as_u16(),
         body: response.body_mut().read_to_string().unwrap_or_default(),
         content_type,
+        link,
     }
 }
 
 /// `GET url`.
 pub fn get(url: &str) -> Reply {
-    reply(agent().get(url).call())
+    request("GET", url, &[], None)
 }
 
 /// `POST url` with `body` of `content_type`.
 pub fn post(url: &str, content_type: &str, body: &str) -> Reply {
-    reply(
-        agent()
-            .post(url)
-            .header("content-type", content_type)
-            .send(body),
-    )
+    request("POST", url, &[], Some((content_type, body)))
 }

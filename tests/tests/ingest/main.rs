@@ -10,8 +10,6 @@ mod rollups;
 mod wit;
 
 use std::path::Path;
-use std::sync::OnceLock;
-use std::time::Duration;
 
 use serde_json::{Value, json};
 use tally_tests::{Backends, Host, ManifestBuilder, component_wasm, workspace_root};
@@ -184,34 +182,7 @@ pub fn in_each_mode(test: &str, overrides: &[(&str, &str)], check: impl Fn(&App)
     }
 }
 
-/// A response.
-#[derive(Debug)]
-pub struct Reply {
-    /// Status code.
-    pub status: u16,
-    /// Body text.
-    pub body: String,
-    /// `content-type`.
-    pub content_type: Option<String>,
-}
-
-impl Reply {
-    /// The body as JSON.
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-}
-
-fn agent() -> &'static ureq::Agent {
-    static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
-    AGENT.get_or_init(|| {
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
-            .build()
-            .into()
-    })
-}
+pub use tally_tests::http::Reply;
 
 /// Any method, headers and body.
 pub fn call(
@@ -220,23 +191,12 @@ pub fn call(
     headers: &[(&str, &str)],
     body: Option<(&str, String)>,
 ) -> Reply {
-    let request = ureq::http::Request::builder().method(method).uri(url);
-    let request = headers.iter().fold(request, |r, (k, v)| r.header(*k, *v));
-    let response = match body {
-        Some((ct, b)) => agent().run(request.header("content-type", ct).body(b).unwrap()),
-        None => agent().run(request.body(()).unwrap()),
-    };
-    let mut response = response.expect("the host answers");
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    Reply {
-        status: response.status().as_u16(),
-        body: response.body_mut().read_to_string().unwrap_or_default(),
-        content_type,
-    }
+    tally_tests::http::request(
+        method,
+        url,
+        headers,
+        body.as_ref().map(|(ct, b)| (*ct, b.as_str())),
+    )
 }
 
 /// An event viewed at `at` (RFC 3339) of `post` by `author`, with optional parts.

@@ -7,9 +7,6 @@ mod pages;
 mod roshi;
 mod wit;
 
-use std::sync::OnceLock;
-use std::time::Duration;
-
 use tally_tests::{Backends, Host, ManifestBuilder, component_wasm};
 
 /// Instance reuse as Spin 4 does it, and a fresh instance for every request.
@@ -173,66 +170,11 @@ pub fn in_each_mode(test: &str, vars: &[(&str, &str)], check: impl Fn(&App)) {
     }
 }
 
-/// A response: status, body and the headers the tests look at.
-#[derive(Debug)]
-pub struct Reply {
-    /// HTTP status.
-    pub status: u16,
-    /// Body text.
-    pub body: String,
-    /// `content-type`.
-    pub content_type: Option<String>,
-    /// `link`.
-    pub link: Option<String>,
-}
+pub use tally_tests::http::Reply;
 
-impl Reply {
-    /// The body as JSON (panics with the body if it is not).
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-}
-
-fn agent() -> &'static ureq::Agent {
-    static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
-    AGENT.get_or_init(|| {
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
-            .build()
-            .into()
-    })
-}
-
-/// Any method, with a body if given (also on GET and DELETE).
+/// Any method, with a JSON body if given (also on GET and DELETE).
 pub fn call(url: &str, method: &str, body: Option<&str>, headers: &[(&str, &str)]) -> Reply {
-    let request = ureq::http::Request::builder().method(method).uri(url);
-    let request = headers.iter().fold(request, |r, (k, v)| r.header(*k, *v));
-    let response = match body {
-        Some(b) => agent().run(
-            request
-                .header("content-type", "application/json")
-                .body(b.to_string())
-                .unwrap(),
-        ),
-        None => agent().run(request.body(()).unwrap()),
-    };
-    let mut response = response.expect("the host answers");
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let content_type = header("content-type");
-    let link = header("link");
-    Reply {
-        status: response.status().as_u16(),
-        body: response.body_mut().read_to_string().unwrap_or_default(),
-        content_type,
-        link,
-    }
+    tally_tests::http::request(method, url, headers, body.map(|b| ("application/json", b)))
 }
 
 /// An Ello item as JSON text.
