@@ -15,6 +15,10 @@ pub struct Problem {
     pub status: u16,
     /// What exactly is wrong with this request, naming the bad field.
     pub detail: String,
+    /// Response headers the status calls for (`allow` on a 405, `www-authenticate` on a
+    /// 401); not part of the body.
+    #[serde(skip)]
+    pub headers: Vec<(String, String)>,
 }
 
 impl Problem {
@@ -25,7 +29,35 @@ impl Problem {
             title: status.canonical_reason().unwrap_or("Error").to_string(),
             status: status.as_u16(),
             detail: detail.into(),
+            headers: Vec::new(),
         }
+    }
+
+    /// The same problem with response header `name: value` added.
+    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// 405 Method Not Allowed for `method` on `path`, with the `allow` header listing
+    /// `allowed` (RFC 9110 §15.5.6).
+    pub fn method_not_allowed(method: &str, path: &str, allowed: &[&str]) -> Self {
+        let allow = allowed.join(", ");
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!("method {method} is not allowed on {path}; use {allow}"),
+        )
+        .with_header("allow", allow)
+    }
+
+    /// 401 Unauthorized with the `www-authenticate` challenge (RFC 9110 §11.6.1).
+    pub fn unauthorized(detail: impl Into<String>, challenge: &str) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, detail).with_header("www-authenticate", challenge)
+    }
+
+    /// 413 Content Too Large.
+    pub fn too_large(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, detail)
     }
 
     /// 400 Bad Request naming what is wrong.
@@ -48,6 +80,14 @@ impl Problem {
             "content-type",
             HeaderValue::from_static("application/problem+json"),
         );
+        for (name, value) in &self.headers {
+            if let (Ok(name), Ok(value)) = (
+                spin_sdk::http::HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                response.headers_mut().append(name, value);
+            }
+        }
         response
     }
 }
@@ -69,5 +109,19 @@ mod tests {
         assert_eq!(body["title"], "Bad Request");
         assert_eq!(body["status"], 400);
         assert_eq!(body["detail"], "field `post_id` is missing");
+        assert!(body.get("headers").is_none());
+    }
+
+    #[test]
+    fn status_headers_go_to_the_response() {
+        let r = Problem::method_not_allowed("PATCH", "/x", &["GET", "POST"]).into_response();
+        assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(r.headers()["allow"], "GET, POST");
+        let body: serde_json::Value = serde_json::from_str(r.body()).unwrap();
+        assert!(body["detail"].as_str().unwrap().contains("PATCH"));
+        let r = Problem::unauthorized("no", "Basic realm=\"tally\"").into_response();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(r.headers()["www-authenticate"], "Basic realm=\"tally\"");
+        assert_eq!(Problem::too_large("big").status, 413);
     }
 }
