@@ -26,11 +26,20 @@ pub struct Backends {
     pub redis_url: String,
     /// A Postgres URL whose `search_path` is the test's schema.
     pub postgres_url: String,
+    /// The database's URL without the schema setting.
+    base_url: String,
 }
 
 impl Backends {
-    /// A fresh prefix and schema named after `test` and this process.
+    /// A fresh prefix and schema named after `test` and this process, on the shared
+    /// local servers.
     pub fn new(test: &str) -> Backends {
+        Backends::on(test, &redis_url(), &postgres_base_url())
+    }
+
+    /// Like [`Backends::new`], on the servers at `redis` and `postgres` (e.g. a test's
+    /// own [`crate::servers`]).
+    pub fn on(test: &str, redis: &str, postgres: &str) -> Backends {
         static N: AtomicU32 = AtomicU32::new(0);
         let n = N.fetch_add(1, Ordering::Relaxed);
         let id = format!(
@@ -40,13 +49,13 @@ impl Backends {
             test.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
         )
         .to_lowercase();
-        let base = postgres_base_url();
-        let sep = if base.contains('?') { '&' } else { '?' };
+        let sep = if postgres.contains('?') { '&' } else { '?' };
         let backends = Backends {
             prefix: id.clone(),
             schema: id.clone(),
-            redis_url: redis_url(),
-            postgres_url: format!("{base}{sep}options=-csearch_path%3D{id}"),
+            redis_url: redis.to_string(),
+            postgres_url: format!("{postgres}{sep}options=-csearch_path%3D{id}"),
+            base_url: postgres.to_string(),
         };
         backends.sql(&format!(
             "DROP SCHEMA IF EXISTS {id} CASCADE; CREATE SCHEMA {id}"
@@ -62,7 +71,7 @@ impl Backends {
 
     /// Runs SQL (several statements allowed) in the test's database.
     pub fn sql(&self, sql: &str) {
-        let mut client = postgres::Client::connect(&postgres_base_url(), postgres::NoTls)
+        let mut client = postgres::Client::connect(&self.base_url, postgres::NoTls)
             .expect("Postgres is reachable");
         client.batch_execute(sql).expect("SQL runs");
     }
@@ -82,7 +91,7 @@ impl Backends {
 
 impl Drop for Backends {
     fn drop(&mut self) {
-        if let Ok(mut client) = postgres::Client::connect(&postgres_base_url(), postgres::NoTls) {
+        if let Ok(mut client) = postgres::Client::connect(&self.base_url, postgres::NoTls) {
             let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
         }
         if let Ok(mut conn) =

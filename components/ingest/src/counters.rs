@@ -15,9 +15,21 @@ pub fn author_key(prefix: &str, author_id: &str) -> String {
     format!("{prefix}user:{author_id}:total_post_views_counter")
 }
 
-/// Adds `ARGV[i]` to `KEYS[i]` for every key: a whole batch in one round trip.
-pub const INCRBY_SCRIPT: &str =
-    "for i, key in ipairs(KEYS) do redis.call('INCRBY', key, ARGV[i]) end return #KEYS";
+/// `<prefix>counted:<outbox id>`: set when a counter-outbox row's increments are applied.
+pub fn counted_key(prefix: &str, outbox_id: i64) -> String {
+    format!("{prefix}counted:{outbox_id}")
+}
+
+/// How long a `counted:` marker is kept (seconds): far longer than a row can wait for the
+/// drain that deletes it.
+pub const MARKER_TTL_SECONDS: i64 = 7 * 24 * 3600;
+
+/// Applies one outbox row: unless its marker `KEYS[1]` exists, sets it (expiring after
+/// `ARGV[1]` seconds) and adds `ARGV[i]` to `KEYS[i]` for every other key, atomically, so
+/// the row's increments land exactly once however often it is applied. Returns the number
+/// of counters bumped, or -1 when the row had been applied before.
+pub const INCRBY_SCRIPT: &str = "if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return -1 end \
+    for i = 2, #KEYS do redis.call('INCRBY', KEYS[i], ARGV[i]) end return #KEYS - 1";
 
 /// The increments for newly stored `(post_id, author_id)` pairs: one per post counter
 /// and one per author counter, summed per key (sorted, so the script's order is stable).
@@ -40,16 +52,18 @@ pub fn increments<'a>(
     incs
 }
 
-/// The `EVAL` arguments running [`INCRBY_SCRIPT`] over `increments`.
-pub fn eval_args(increments: &[(String, i64)]) -> Vec<RedisParameter> {
-    let mut args = Vec::with_capacity(2 + 2 * increments.len());
+/// The `EVAL` arguments running [`INCRBY_SCRIPT`] with `marker` over `increments`.
+pub fn eval_args(marker: &str, increments: &[(String, i64)]) -> Vec<RedisParameter> {
+    let mut args = Vec::with_capacity(4 + 2 * increments.len());
     args.push(RedisParameter::Binary(INCRBY_SCRIPT.as_bytes().to_vec()));
-    args.push(RedisParameter::Int64(increments.len() as i64));
+    args.push(RedisParameter::Int64(increments.len() as i64 + 1));
+    args.push(RedisParameter::Binary(marker.as_bytes().to_vec()));
     args.extend(
         increments
             .iter()
             .map(|(k, _)| RedisParameter::Binary(k.as_bytes().to_vec())),
     );
+    args.push(RedisParameter::Int64(MARKER_TTL_SECONDS));
     args.extend(increments.iter().map(|(_, n)| RedisParameter::Int64(*n)));
     args
 }
@@ -89,10 +103,12 @@ mod tests {
                 ("user:a:total_post_views_counter".to_string(), 3),
             ]
         );
-        let args = eval_args(&incs);
-        assert_eq!(args.len(), 2 + 6);
-        assert!(matches!(args[1], RedisParameter::Int64(3)));
-        assert!(matches!(args[5], RedisParameter::Int64(2)));
+        let args = eval_args("counted:9", &incs);
+        assert_eq!(args.len(), 2 + 8);
+        assert!(matches!(args[1], RedisParameter::Int64(4)));
+        assert!(matches!(&args[2], RedisParameter::Binary(k) if k == b"counted:9"));
+        assert!(matches!(args[6], RedisParameter::Int64(MARKER_TTL_SECONDS)));
+        assert!(matches!(args[7], RedisParameter::Int64(2)));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The scheduled jobs, run by the cron trigger (every 5 minutes) or by
-//! `POST /impressions/jobs/tick` on platforms without one: roll up the previous and current
-//! hour, refresh the daily views, and — in the first 5 minutes of every hour —
+//! `POST /impressions/jobs/tick` on platforms without one: drain the counter outbox, roll
+//! up the previous and current hour, refresh the daily views, and — in the first 5
+//! minutes of every hour —
 //! partition maintenance (idempotent, so running it more often is harmless).
 
 use chrono::{DateTime, Timelike, Utc};
@@ -9,7 +10,7 @@ use tally_common::problem::Problem;
 
 use crate::config::Config;
 use crate::rollup::{self, Hours};
-use crate::{maintenance, store};
+use crate::{maintenance, outbox, store};
 
 /// Whether partition maintenance runs at `now`.
 pub fn maintenance_due(now: DateTime<Utc>) -> bool {
@@ -32,6 +33,10 @@ pub async fn refresh(config: &Config) -> Result<Vec<&'static str>, Problem> {
 pub async fn tick(config: &Config, now: DateTime<Utc>) -> Result<Value, (Value, String)> {
     let mut report = json!({"now": crate::time::format(now)});
     let mut failures = Vec::new();
+    match outbox::drain(config).await {
+        Ok(d) => report["counters"] = json!(d),
+        Err(p) => failures.push(format!("counters: {}", p.detail)),
+    }
     match rollup(config, Hours::around(now)).await {
         Ok(r) => report["rollup"] = json!(r),
         Err(p) => failures.push(format!("rollup: {}", p.detail)),

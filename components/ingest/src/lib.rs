@@ -7,8 +7,8 @@
 //! script), [`partitions`] (names, bounds, the maintenance plan), [`csv`], [`auth`],
 //! [`config`]. Adapters: [`store`] (the batch insert), [`service`] (ingest and counters),
 //! [`rollup`], [`maintenance`] and [`archive`], [`reports`], [`grandstand`], [`export`],
-//! [`tracked`], [`jobs`], [`http`]; the entry points and the `tally:bundle/ingest` WIT
-//! export (`wit/ingest.wit`) only in the component.
+//! [`outbox`] (exactly-once counters), [`tracked`], [`jobs`], [`http`]; the entry points
+//! and the `tally:bundle/ingest` WIT export (`wit/ingest.wit`) only in the component.
 
 pub mod archive;
 pub mod auth;
@@ -23,6 +23,7 @@ pub mod grandstand;
 pub mod http;
 pub mod jobs;
 pub mod maintenance;
+pub mod outbox;
 pub mod partitions;
 pub mod reports;
 pub mod rollup;

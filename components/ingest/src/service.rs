@@ -1,6 +1,6 @@
-//! The ingestion path and the counters: validate a batch, store it in one statement,
-//! bump the counters of the new impressions in one Redis round trip; read and rebuild
-//! counters.
+//! The ingestion path and the counters: validate a batch, store it (and its counter-outbox
+//! row) in one statement, bump the counters of the new impressions in one Redis round
+//! trip; read and rebuild counters.
 
 use serde_json::{Map, Value};
 use spin_sdk::redis::{Connection as Redis, RedisParameter};
@@ -9,7 +9,7 @@ use tally_common::problem::Problem;
 use crate::batch::{self, Batch, BodyError, Format, Summary};
 use crate::config::Config;
 use crate::event::Window;
-use crate::{counters, store, time};
+use crate::{counters, outbox, store, time};
 
 /// The most posts one `view_counts` call may ask for.
 pub const MAX_VIEW_COUNT_IDS: usize = 1000;
@@ -31,8 +31,8 @@ pub fn parse(config: &Config, body: &[u8], format: Format) -> Result<Batch, Body
 pub struct Stored {
     /// The response counts.
     pub summary: Summary,
-    /// Whether the counters of the new impressions were incremented (they are not when
-    /// Redis failed after the rows were committed; `POST /counters/rebuild` repairs them).
+    /// Whether the counters of the new impressions were incremented now (when Redis failed
+    /// after the rows were committed, the outbox drain of the next jobs tick does it).
     pub counters_updated: bool,
 }
 
@@ -41,7 +41,7 @@ pub async fn ingest(config: &Config, mut batch: Batch) -> Result<Stored, Problem
     let impressions = std::mem::take(&mut batch.impressions);
     let distinct = impressions.len();
     let stored = if impressions.is_empty() {
-        Vec::new()
+        store::NewRows::default()
     } else {
         let conn = store::connect(&config.postgres_url).await?;
         store::insert(&conn, impressions).await?
@@ -50,30 +50,26 @@ pub async fn ingest(config: &Config, mut batch: Batch) -> Result<Stored, Problem
         Ok(()) => true,
         Err(e) => {
             eprintln!(
-                "ingest: {} impressions stored but their counters were not incremented: {e:?}",
-                stored.len()
+                "ingest: {} impressions stored; their counters wait in the outbox for the next drain: {e:?}",
+                stored.pairs.len()
             );
             false
         }
     };
     Ok(Stored {
-        summary: batch.summary(distinct, stored.len()),
+        summary: batch.summary(distinct, stored.pairs.len()),
         counters_updated,
     })
 }
 
-/// One `EVAL` incrementing the post and author counters of `stored`.
-async fn bump(config: &Config, stored: &[(String, String)]) -> Result<(), spin_sdk::redis::Error> {
-    if stored.is_empty() {
+/// One `EVAL` applying the batch's outbox row: the post and author counters of `stored`.
+async fn bump(config: &Config, stored: &store::NewRows) -> Result<(), spin_sdk::redis::Error> {
+    let Some(id) = stored.outbox_id else {
         return Ok(());
-    }
-    let incs = counters::increments(
-        &config.prefix,
-        stored.iter().map(|(p, a)| (p.as_str(), a.as_str())),
-    );
+    };
     let redis = Redis::open(&config.redis_url).await?;
-    redis.execute("EVAL", counters::eval_args(&incs)).await?;
-    Ok(())
+    let pairs = stored.pairs.iter().map(|(p, a)| (p.as_str(), a.as_str()));
+    outbox::apply(&redis, &config.prefix, id, pairs).await
 }
 
 /// `{"<post_id>": n, ...}` for `ids`, one `MGET`.

@@ -1,6 +1,7 @@
 //! Writing impressions: the whole batch is one multi-row `INSERT .. SELECT FROM unnest(..)`
-//! that skips stored dedup keys and returns the rows it stored, so the counters count
-//! only new impressions.
+//! that skips stored dedup keys and, in the same statement, records the posts and authors
+//! of the rows it stored in the counter outbox, so the counters count only new
+//! impressions, and count them even if Redis fails after the commit.
 
 use spin_sdk::pg::{Connection, DbValue, ParameterValue};
 use tally_common::problem::Problem;
@@ -11,15 +12,19 @@ use crate::event::Impression;
 /// `$2` post ids, `$3` author ids, `$4` `created_at` in microseconds since the epoch,
 /// `$5` stream kinds, `$6` stream ids, `$7` artist invite ids. Returns one row: the
 /// `post_id`s and `author_id`s of the rows stored now, as two arrays (`NULL` when none),
-/// so the reply is one row however large the batch.
+/// and the id of the counter-outbox row holding them (`NULL` when none), so the reply is
+/// one row however large the batch.
 pub const INSERT_SQL: &str = "WITH stored AS (INSERT INTO impressions \
     (viewer_id, post_id, author_id, created_at, stream_kind, stream_id, artist_invite_id) \
     SELECT v, p, a, timestamptz 'epoch' + t * interval '1 microsecond', k, s, i \
     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[]) \
     AS u(v, p, a, t, k, s, i) \
     ON CONFLICT DO NOTHING \
-    RETURNING post_id, author_id) \
-    SELECT array_agg(post_id), array_agg(author_id) FROM stored";
+    RETURNING post_id, author_id), \
+    new AS (SELECT array_agg(post_id) AS posts, array_agg(author_id) AS authors FROM stored), \
+    outbox AS (INSERT INTO counter_outbox (post_ids, author_ids) \
+    SELECT posts, authors FROM new WHERE posts IS NOT NULL RETURNING id) \
+    SELECT posts, authors, (SELECT id FROM outbox) FROM new";
 
 /// The columns of `impressions` as arrays, in [`INSERT_SQL`]'s order.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -89,14 +94,20 @@ pub async fn connect(url: &str) -> Result<Connection, Problem> {
     Ok(Connection::open(url).await?)
 }
 
+/// The impressions a batch stored now, as the counters need them.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct NewRows {
+    /// `(post_id, author_id)` of each newly stored impression.
+    pub pairs: Vec<(String, String)>,
+    /// The counter-outbox row recording them (`None` when nothing was new).
+    pub outbox_id: Option<i64>,
+}
+
 /// Stores `impressions` (one statement, one round trip, committed when it returns) and
-/// returns `(post_id, author_id)` of those that were new.
-pub async fn insert(
-    conn: &Connection,
-    impressions: Vec<Impression>,
-) -> Result<Vec<(String, String)>, Problem> {
+/// returns those that were new with their counter-outbox row.
+pub async fn insert(conn: &Connection, impressions: Vec<Impression>) -> Result<NewRows, Problem> {
     if impressions.is_empty() {
-        return Ok(Vec::new());
+        return Ok(NewRows::default());
     }
     let rows = conn
         .query(INSERT_SQL, Columns::from_vec(impressions).params())
@@ -104,10 +115,13 @@ pub async fn insert(
         .collect()
         .await?;
     let Some(row) = rows.first() else {
-        return Ok(Vec::new());
+        return Ok(NewRows::default());
     };
     let (posts, authors) = (strings(&row[0]), strings(&row[1]));
-    Ok(posts.into_iter().zip(authors).collect())
+    Ok(NewRows {
+        pairs: posts.into_iter().zip(authors).collect(),
+        outbox_id: int(&row[2]),
+    })
 }
 
 /// A `text[]` column value (`NULL` elements and a `NULL` array dropped).

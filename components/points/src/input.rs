@@ -43,6 +43,8 @@ pub struct Write {
     pub ts2: i64,
     /// How the value is added.
     pub mode: Mode,
+    /// The client's write id: a write whose id was applied before changes nothing.
+    pub id: Option<String>,
 }
 
 /// One validated counter increment (`c:<name>:...`).
@@ -54,6 +56,8 @@ pub struct Count {
     pub value: i64,
     /// The second it is recorded at.
     pub ts: i64,
+    /// The client's event id: a count whose id was applied before changes nothing.
+    pub id: Option<String>,
 }
 
 /// Why input was rejected: one message per bad field, each naming it.
@@ -158,6 +162,7 @@ pub fn write_from_json(value: &Value) -> Result<Write, Vec<String>> {
             errors.push(format!("field `ts1` ({t}) must not be after `ts2` ({t2})"));
         }
     }
+    let id = event_id(obj, &mut errors);
     match (thing, mode, uid, atid, aid, value, ts2) {
         (Some(thing), Some(mode), Some(uid), Some(atid), Some(aid), Some(value), Some(ts2))
             if errors.is_empty() =>
@@ -171,6 +176,7 @@ pub fn write_from_json(value: &Value) -> Result<Write, Vec<String>> {
                 ts1: ts1.unwrap_or(ts2),
                 ts2,
                 mode,
+                id,
             })
         }
         _ => Err(errors),
@@ -201,13 +207,32 @@ pub fn count_from_json(value: &Value) -> Result<Count, Vec<String>> {
     {
         errors.push(format!("field `ts` must be in 1..={MAX_TS}, got {t}"));
     }
+    let id = event_id(obj, &mut errors);
     match (name, value, ts) {
         (Some(name), Some(value), Some(ts)) if errors.is_empty() => Ok(Count {
             name: name.to_string(),
             value,
             ts,
+            id,
         }),
         _ => Err(errors),
+    }
+}
+
+/// Longest accepted client id, in bytes.
+pub const MAX_ID_BYTES: usize = 256;
+
+/// The optional field `id`: 1 to [`MAX_ID_BYTES`] bytes.
+fn event_id(obj: &Map<String, Value>, errors: &mut Vec<String>) -> Option<String> {
+    match obj.get("id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if !s.is_empty() && s.len() <= MAX_ID_BYTES => Some(s.clone()),
+        Some(other) => {
+            errors.push(format!(
+                "field `id` must be a string of 1 to {MAX_ID_BYTES} bytes, got {other}"
+            ));
+            None
+        }
     }
 }
 

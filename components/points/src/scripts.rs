@@ -150,6 +150,7 @@ pub fn write_args(layout: &Layout, writes: &[Write]) -> Vec<Arg> {
             Arg::Int(w.aid),
             Arg::Int(w.value),
             Arg::Text(Stamp::from_ts(w.ts2).second_bucket()),
+            Arg::Text(w.id.clone().unwrap_or_default()),
             Arg::Int(spans.len() as i64),
         ]);
         push_spans(&mut args, &spans);
@@ -167,6 +168,7 @@ pub fn count_args(layout: &Layout, counts: &[Count]) -> Vec<Arg> {
         args.push(Arg::Text(c.name.clone()));
         args.push(Arg::Int(c.value));
         args.push(Arg::Text(Stamp::from_ts(c.ts).second_bucket()));
+        args.push(Arg::Text(c.id.clone().unwrap_or_default()));
     }
     args
 }

@@ -96,6 +96,7 @@ async fn post(req: Request) -> Result<Response<String>, Problem> {
     let params = Params::from_form(&raw);
     let event = request::event(&params)?;
     let config = config().await?;
+    // A repeated event id was counted by its first delivery: accepted all the same.
     service::record(&config, &event, service::now_ms()).await?;
     Ok(respond(StatusCode::ACCEPTED, "text/plain", String::new()))
 }

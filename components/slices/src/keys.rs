@@ -3,7 +3,8 @@
 //!
 //! Per slice and shard: `<prefix>:<slice>:users` (set of user hashes), `<prefix>:<slice>:counts`
 //! (hash: `unique_users`, `clicks`, `impressions`, `late`), `<prefix>:<slice>:hll` (optional
-//! HyperLogLog). On the first shard only: `<prefix>:placements` (hash: slice → placement).
+//! HyperLogLog), `<prefix>:<slice>:ids` (set of client event id hashes, when events carry
+//! ids). On the first shard only: `<prefix>:placements` (hash: slice → placement).
 
 /// Builds the component's key names under one prefix.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +34,11 @@ impl<'a> Keys<'a> {
     /// The counters of `slice` (on one shard).
     pub fn counts(&self, slice: u64) -> String {
         self.key(format_args!("{slice}:counts"))
+    }
+
+    /// The set of client event id hashes counted in `slice` (on one shard).
+    pub fn ids(&self, slice: u64) -> String {
+        self.key(format_args!("{slice}:ids"))
     }
 
     /// The HyperLogLog of `slice` (on one shard).

@@ -33,9 +33,22 @@ pub fn range_element(salt: &[u8], user: &str) -> [u8; 16] {
     keyed(salt, &[b"range\0", user.as_bytes()])
 }
 
+/// The stored form of a client event id in `slice` (used only to recognise a repeated
+/// delivery): HMAC-SHA-256(salt, "event" 0 slice_be id)[..16].
+pub fn event_hash(salt: &[u8], slice: u64, id: &str) -> [u8; 16] {
+    keyed(salt, &[b"event\0", &slice.to_be_bytes(), id.as_bytes()])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn event_ids_hash_apart_from_users() {
+        assert_eq!(event_hash(b"s", 1, "e1"), event_hash(b"s", 1, "e1"));
+        assert_ne!(event_hash(b"s", 1, "e1"), event_hash(b"s", 2, "e1"));
+        assert_ne!(event_hash(b"s", 1, "e1"), user_hash(b"s", 1, "e1"));
+    }
 
     #[test]
     fn hashes_depend_on_salt_slice_and_user() {

@@ -9,6 +9,9 @@ use crate::slicing::to_millis;
 /// Longest accepted user name, in bytes.
 pub const MAX_USER_BYTES: usize = 1024;
 
+/// Longest accepted client event id, in bytes.
+pub const MAX_ID_BYTES: usize = 256;
+
 /// The response format chosen by `format=`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -57,6 +60,8 @@ pub struct Event {
     pub user: String,
     /// Click or impression.
     pub kind: Kind,
+    /// The client's event id, if it gave one: a repeated delivery is counted once.
+    pub id: Option<String>,
 }
 
 /// `timestamp`, `user` and exactly one of the flags `click` / `impression`, in any order.
@@ -85,10 +90,21 @@ pub fn event(p: &Params) -> Result<Event, Error> {
             ));
         }
     };
+    let id = match p.get("id") {
+        None => None,
+        Some("") => return Err(Error::BadRequest("parameter `id` is empty".into())),
+        Some(id) if id.len() > MAX_ID_BYTES => {
+            return Err(Error::BadRequest(format!(
+                "parameter `id` is longer than {MAX_ID_BYTES} bytes"
+            )));
+        }
+        Some(id) => Some(id.to_string()),
+    };
     Ok(Event {
         ts_ms,
         user: user.to_string(),
         kind,
+        id,
     })
 }
 

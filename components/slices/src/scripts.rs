@@ -24,16 +24,22 @@ impl Script {
     }
 }
 
-/// Counts one event. KEYS: users set, counts hash, HyperLogLog. ARGV: user hash, counter
-/// (`clicks`|`impressions`), late (`1`|`0`), expire-at epoch seconds (`0`: keep),
-/// HyperLogLog element (empty: none). Returns 1 when the user was new in the slice.
+/// Counts one event. KEYS: users set, counts hash, HyperLogLog, event ids set. ARGV: user
+/// hash, counter (`clicks`|`impressions`), late (`1`|`0`), expire-at epoch seconds (`0`:
+/// keep), HyperLogLog element (empty: none), event id hash (empty: none). Returns 1 when
+/// the user was new in the slice, 0 when not, -1 when the event id was already counted
+/// (nothing changes).
 pub static EVENT: Script = Script::new(
-    r#"local new = redis.call('SADD', KEYS[1], ARGV[1])
+    r#"local at = tonumber(ARGV[4])
+if ARGV[6] ~= '' then
+  if redis.call('SADD', KEYS[4], ARGV[6]) == 0 then return -1 end
+  if at > 0 then redis.call('EXPIREAT', KEYS[4], at) end
+end
+local new = redis.call('SADD', KEYS[1], ARGV[1])
 if new == 1 then redis.call('HINCRBY', KEYS[2], 'unique_users', 1) end
 redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
 if ARGV[3] == '1' then redis.call('HINCRBY', KEYS[2], 'late', 1) end
 if ARGV[5] ~= '' then redis.call('PFADD', KEYS[3], ARGV[5]) end
-local at = tonumber(ARGV[4])
 if at > 0 then
   redis.call('EXPIREAT', KEYS[1], at)
   redis.call('EXPIREAT', KEYS[2], at)

@@ -16,7 +16,7 @@ use crate::privacy;
 use crate::request::Event;
 use crate::shards::{open, open_home};
 use crate::slicing::rfc3339;
-use crate::store::{self, EventWrite};
+use crate::store::{self, EventWrite, Recorded};
 
 /// Most slices one range or allslices request may cover.
 pub const MAX_SLICES: usize = 1000;
@@ -40,8 +40,9 @@ pub fn slice_at(config: &Config, ts_ms: i64, name: &str) -> Result<u64, Error> {
     })
 }
 
-/// Counts one event: hash the user, route it, one atomic script call on its shard.
-pub async fn record(config: &Config, event: &Event, now: i64) -> Result<(), Error> {
+/// Counts one event: hash the user, route it, one atomic script call on its shard. An
+/// event whose id was counted before changes nothing.
+pub async fn record(config: &Config, event: &Event, now: i64) -> Result<Recorded, Error> {
     let slice = slice_at(config, event.ts_ms, "timestamp")?;
     let admission = admission::admit(config, slice, event.ts_ms, now)?;
     let placement = placement::for_write(config, slice).await?;
@@ -49,6 +50,10 @@ pub async fn record(config: &Config, event: &Event, now: i64) -> Result<(), Erro
     let element = config
         .hll
         .then(|| privacy::range_element(&config.salt, &event.user));
+    let id_hash = event
+        .id
+        .as_ref()
+        .map(|id| privacy::event_hash(&config.salt, slice, id));
     let conn = open(config, placement.shard_for(&user_hash)).await?;
     let write = EventWrite {
         slice,
@@ -57,9 +62,9 @@ pub async fn record(config: &Config, event: &Event, now: i64) -> Result<(), Erro
         late: admission.late,
         expire_at: admission.expire_at,
         hll_element: element.as_ref(),
+        id_hash: id_hash.as_ref(),
     };
-    store::record(&conn, Keys::new(&config.prefix), &write).await?;
-    Ok(())
+    store::record(&conn, Keys::new(&config.prefix), &write).await
 }
 
 /// The label of a shard in reports: its index in `slices_shards`, else its address.

@@ -80,21 +80,43 @@ pub struct EventWrite<'a> {
     pub expire_at: Option<i64>,
     /// The HyperLogLog element (`None`: no HyperLogLog).
     pub hll_element: Option<&'a [u8; 16]>,
+    /// The keyed hash of the client's event id (`None`: the event carries no id).
+    pub id_hash: Option<&'a [u8; 16]>,
 }
 
-/// Counts one event with one atomic script call; returns whether the user was new.
-pub async fn record(conn: &Connection, keys: Keys<'_>, w: &EventWrite<'_>) -> Result<bool, Error> {
-    let k = [keys.users(w.slice), keys.counts(w.slice), keys.hll(w.slice)];
+/// What recording an event did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    /// Counted; `true` when the user was new in the slice.
+    Counted(bool),
+    /// Its event id was counted before: nothing changed.
+    Repeat,
+}
+
+/// Counts one event with one atomic script call.
+pub async fn record(
+    conn: &Connection,
+    keys: Keys<'_>,
+    w: &EventWrite<'_>,
+) -> Result<Recorded, Error> {
+    let k = [
+        keys.users(w.slice),
+        keys.counts(w.slice),
+        keys.hll(w.slice),
+        keys.ids(w.slice),
+    ];
     let args = [
         bin(&w.user_hash[..]),
         bin(w.kind.counter()),
         bin(if w.late { "1" } else { "0" }),
         RedisParameter::Int64(w.expire_at.unwrap_or(0)),
         bin(w.hll_element.map(|e| e.to_vec()).unwrap_or_default()),
+        bin(w.id_hash.map(|e| e.to_vec()).unwrap_or_default()),
     ];
     let got = eval(conn, &scripts::EVENT, &k, &args).await?;
     match got.as_slice() {
-        [RedisResult::Int64(n)] => Ok(*n == 1),
+        [RedisResult::Int64(-1)] => Ok(Recorded::Repeat),
+        [RedisResult::Int64(n)] => Ok(Recorded::Counted(*n == 1)),
         other => Err(unexpected("the event script", other)),
     }
 }

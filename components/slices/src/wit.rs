@@ -63,8 +63,10 @@ impl api::Guest for Slices {
             ts_ms: timestamp_ms,
             user,
             kind,
+            id: None,
         };
-        Ok(service::record(&config, &event, service::now_ms()).await?)
+        service::record(&config, &event, service::now_ms()).await?;
+        Ok(())
     }
 
     async fn summary(timestamp_ms: i64) -> Result<api::SliceSummary, api::Error> {

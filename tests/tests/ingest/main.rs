@@ -9,10 +9,10 @@ mod reports;
 mod rollups;
 mod wit;
 
-use std::path::Path;
 
 use serde_json::{Value, json};
-use tally_tests::{Backends, Host, ManifestBuilder, component_wasm, workspace_root};
+use tally_tests::apps::copy_migrations;
+use tally_tests::{Backends, Host, ManifestBuilder};
 
 /// Instance reuse as Spin 4 does it, and a fresh instance for every request.
 pub const MODES: [&[&str]; 2] = [
@@ -25,8 +25,7 @@ pub const MODES: [&[&str]; 2] = [
     ],
 ];
 
-/// The admin token the tests configure.
-pub const TOKEN: &str = "test-token";
+pub use tally_tests::apps::ingest::{TOKEN, manifest, variables};
 
 /// A running ingest app on its own schema and prefix.
 pub struct App {
@@ -35,70 +34,6 @@ pub struct App {
     /// The host.
     pub host: Host,
     _dir: tempfile::TempDir,
-}
-
-/// Copies the component's migrations beside a test manifest, as `tally up` finds them.
-fn copy_migrations(dir: &Path) {
-    let from = workspace_root().join("components/ingest/migrations");
-    let to = dir.join("components/ingest/migrations");
-    std::fs::create_dir_all(&to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-    }
-}
-
-/// The component's variables for `backends`, with `overrides`.
-pub fn variables(backends: &Backends, overrides: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut vars: Vec<(String, String)> = [
-        ("redis_url", "{{ redis_url }}".to_string()),
-        ("postgres_url", "{{ postgres_url }}".to_string()),
-        ("ingest_prefix", format!("{}:", backends.prefix)),
-        ("ingest_admin_token", TOKEN.to_string()),
-        ("basic_auth_user", String::new()),
-        ("basic_auth_password", String::new()),
-        ("ingest_retention_days", "180".to_string()),
-        ("ingest_partitions_ahead", "4".to_string()),
-        ("ingest_archive_url", String::new()),
-        ("ingest_archive_bucket", "archive".to_string()),
-        ("ingest_archive_prefix", "impressions/".to_string()),
-        ("ingest_max_future_seconds", "86400".to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    for (k, v) in overrides {
-        match vars.iter_mut().find(|(n, _)| n == k) {
-            Some(slot) => slot.1 = v.to_string(),
-            None => panic!("unknown variable {k}"),
-        }
-    }
-    vars
-}
-
-/// The test app's manifest: every route to the component, plus `extra` triggers.
-pub fn manifest(
-    backends: &Backends,
-    overrides: &[(&str, &str)],
-    allowed: &[&str],
-    extra: impl FnOnce(ManifestBuilder) -> ManifestBuilder,
-) -> ManifestBuilder {
-    let vars = variables(backends, overrides);
-    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let mut hosts = vec!["redis://127.0.0.1:6379", "postgres://127.0.0.1:5432"];
-    hosts.extend(allowed);
-    let builder = ManifestBuilder::new()
-        .variable(
-            "redis_url",
-            &format!("{{ default = {:?} }}", backends.redis_url),
-        )
-        .variable(
-            "postgres_url",
-            &format!("{{ default = {:?} }}", backends.postgres_url),
-        )
-        .http("/...", "ingest")
-        .component("ingest", &component_wasm("tally-ingest"), &hosts, &vars);
-    extra(builder)
 }
 
 impl App {
@@ -117,7 +52,7 @@ impl App {
     ) -> App {
         let backends = Backends::new(test);
         let dir = tempfile::tempdir().unwrap();
-        copy_migrations(dir.path());
+        copy_migrations("ingest", dir.path());
         let path = manifest(&backends, overrides, allowed, extra).write(dir.path());
         let host = Host::start(&path, &[], mode);
         App {

@@ -54,16 +54,18 @@ impl<'a> Direct<'a> {
     pub fn insert_and_count(&self, batches: &[Vec<Impression>], threads: usize) -> f64 {
         let prefix = self.env.prefix("direct");
         self.run(batches, threads, |pg, r, batch| {
-            let stored = insert(pg, batch);
+            let (stored, outbox_id) = insert(pg, batch);
             let incs = counters::increments(
                 &prefix,
                 stored.iter().map(|(p, a)| (p.as_str(), a.as_str())),
             );
             let mut cmd = redis::cmd("EVAL");
-            cmd.arg(counters::INCRBY_SCRIPT).arg(incs.len());
+            cmd.arg(counters::INCRBY_SCRIPT).arg(incs.len() + 1);
+            cmd.arg(counters::counted_key(&prefix, outbox_id));
             for (k, _) in &incs {
                 cmd.arg(k);
             }
+            cmd.arg(counters::MARKER_TTL_SECONDS);
             for (_, n) in &incs {
                 cmd.arg(*n);
             }
@@ -122,8 +124,9 @@ impl<'a> Direct<'a> {
     }
 }
 
-/// The component's insert with the same array parameters; returns the stored pairs.
-fn insert(pg: &mut postgres::Client, batch: &[Impression]) -> Vec<(String, String)> {
+/// The component's insert with the same array parameters; returns the stored pairs and
+/// their counter-outbox row (0 when none).
+fn insert(pg: &mut postgres::Client, batch: &[Impression]) -> (Vec<(String, String)>, i64) {
     let c = Columns::of(batch);
     let row = pg
         .query_one(
@@ -141,9 +144,11 @@ fn insert(pg: &mut postgres::Client, batch: &[Impression]) -> Vec<(String, Strin
         .unwrap();
     let posts: Option<Vec<String>> = row.get(0);
     let authors: Option<Vec<String>> = row.get(1);
-    posts
+    let outbox_id: Option<i64> = row.get(2);
+    let pairs = posts
         .unwrap_or_default()
         .into_iter()
         .zip(authors.unwrap_or_default())
-        .collect()
+        .collect();
+    (pairs, outbox_id.unwrap_or(0))
 }

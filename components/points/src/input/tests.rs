@@ -19,7 +19,8 @@ fn the_specs_write() {
             value: 10,
             ts1: 1496539746,
             ts2: 1496539747,
-            mode: Mode::Diffadd
+            mode: Mode::Diffadd,
+            id: None,
         }
     );
 }
@@ -75,4 +76,21 @@ fn counts() {
     for field in ["`thing`", "`value`", "`ts`"] {
         assert!(all.contains(field), "{field} not named in {all}");
     }
+}
+
+#[test]
+fn client_ids_are_optional_bounded_strings() {
+    let base = json!({"thing":"points","uid":1,"atid":3,"aid":0,"value":1,"ts2":1458061005,"mode":"increment"});
+    assert_eq!(write(base.clone()).unwrap().id, None);
+    let mut with = base.clone();
+    with["id"] = json!("w-1");
+    assert_eq!(write(with).unwrap().id.as_deref(), Some("w-1"));
+    for bad in [json!(""), json!(7), json!("x".repeat(MAX_ID_BYTES + 1))] {
+        let mut v = base.clone();
+        v["id"] = bad;
+        let errors = write(v).unwrap_err();
+        assert!(errors.iter().any(|e| e.contains("`id`")), "{errors:?}");
+    }
+    let count = count_from_json(&json!({"thing":"logins","value":1,"ts":1458061005,"id":"c-1"}));
+    assert_eq!(count.unwrap().id.as_deref(), Some("c-1"));
 }

@@ -1,8 +1,10 @@
 -- Metric writes, each atomic, all in one call.
 -- ARGV: key prefix, expire seconds, leaderboards ('1' or '0'), then per write:
 --   mode ('d' diffadd, 'i' increment), thing id, uid, atid, aid, value,
---   second (YYYYMMDDHHMMSS of ts2), n, then n x (parent, lo, hi): the spans of [ts1, ts2]
---   diffadd reads.
+--   second (YYYYMMDDHHMMSS of ts2), client id ('' for none), n, then n x (parent, lo, hi):
+--   the spans of [ts1, ts2] diffadd reads.
+-- A write whose client id was applied before (key <prefix>seen:w:<id>, kept as long as the
+-- data) is skipped.
 -- Returns per write the delta added (0: nothing written).
 local prefix, expire, lb = ARGV[1], ARGV[2], ARGV[3] == '1'
 local LEVELS = {4, 6, 8, 10, 12}
@@ -38,10 +40,12 @@ local out = {}
 local i = 4
 while i <= #ARGV do
   local mode, thing, uid, atid, aid = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
-  local delta, sec, n = tonumber(ARGV[i + 5]), ARGV[i + 6], tonumber(ARGV[i + 7])
-  i = i + 8
+  local delta, sec, id, n = tonumber(ARGV[i + 5]), ARGV[i + 6], ARGV[i + 7], tonumber(ARGV[i + 8])
+  i = i + 9
   local stem = prefix .. 'hz:' .. thing .. ':' .. uid .. ':'
-  if mode == 'd' then
+  if id ~= '' and not redis.call('SET', prefix .. 'seen:w:' .. id, '1', 'NX', 'EX', expire) then
+    delta = 0
+  elseif mode == 'd' then
     for r = 0, n - 1 do
       local parent, lo, hi = ARGV[i + 3 * r], tonumber(ARGV[i + 3 * r + 1]), tonumber(ARGV[i + 3 * r + 2])
       delta = delta - scan(stem .. parent, parent .. two(lo), parent .. two(hi), '', aid, nil)

@@ -25,18 +25,20 @@ fn write_arguments_carry_the_second_and_the_diffadd_spans() {
         ts1: 1458061005,
         ts2: 1458061011,
         mode: Mode::Diffadd,
+        id: None,
     };
     let inc = Write {
         mode: Mode::Increment,
+        id: Some("w-1".into()),
         ..w.clone()
     };
     let args = write_args(&layout(), &[w, inc]);
     let mut expected = vec![t("p:"), Arg::Int(100), t("1")];
     expected.extend([t("d"), Arg::Int(1), Arg::Int(1), Arg::Int(2), Arg::Int(3)]);
-    expected.extend([Arg::Int(10), t("20160315165651"), Arg::Int(1)]);
+    expected.extend([Arg::Int(10), t("20160315165651"), t(""), Arg::Int(1)]);
     expected.extend([t("201603151656"), Arg::Int(45), Arg::Int(51)]);
     expected.extend([t("i"), Arg::Int(1), Arg::Int(1), Arg::Int(2), Arg::Int(3)]);
-    expected.extend([Arg::Int(10), t("20160315165651"), Arg::Int(0)]);
+    expected.extend([Arg::Int(10), t("20160315165651"), t("w-1"), Arg::Int(0)]);
     assert_eq!(args, expected);
 }
 
