@@ -14,9 +14,19 @@ pub struct Reply {
     pub content_type: Option<String>,
     /// The `link` header, if any.
     pub link: Option<String>,
+    /// Every header, names in lower case.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Reply {
+    /// The first value of header `name` (lower case), if any.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The body as JSON (panics with the body if it is not).
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
@@ -42,13 +52,23 @@ pub fn request(
     headers: &[(&str, &str)],
     body: Option<(&str, &str)>,
 ) -> Reply {
+    request_bytes(method, url, headers, body.map(|(ct, b)| (ct, b.as_bytes())))
+}
+
+/// Like [`request`] with a body of arbitrary bytes (not necessarily UTF-8).
+pub fn request_bytes(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<(&str, &[u8])>,
+) -> Reply {
     let builder = ureq::http::Request::builder().method(method).uri(url);
     let builder = headers.iter().fold(builder, |r, (k, v)| r.header(*k, *v));
     let response = match body {
         Some((content_type, body)) => agent().run(
             builder
                 .header("content-type", content_type)
-                .body(body.to_string())
+                .body(body.to_vec())
                 .unwrap(),
         ),
         None => agent().run(builder.body(()).unwrap()),
@@ -62,11 +82,20 @@ pub fn request(
             .map(str::to_string)
     };
     let (content_type, link) = (header("content-type"), header("link"));
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+            (n.as_str().to_string(), value)
+        })
+        .collect();
     Reply {
         status: response.status().as_u16(),
         body: response.body_mut().read_to_string().unwrap_or_default(),
         content_type,
         link,
+        headers,
     }
 }
 

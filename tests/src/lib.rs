@@ -2,6 +2,7 @@
 //! component tests that come later.
 //!
 //! - [`apps`]: the components' test manifests, for tests outside their own directory;
+//! - [`bad_input`]: the table-driven bad-input matrix and state snapshots;
 //! - [`build`]: builds the host and the components once per test run;
 //! - [`Backends`]: a Redis key prefix and a Postgres schema of the test's own;
 //! - [`Host`]: `tally up` on a free port with a generated manifest and given variables;
@@ -10,6 +11,7 @@
 
 pub mod apps;
 pub mod backends;
+pub mod bad_input;
 pub mod build;
 pub mod host;
 pub mod http;

@@ -25,17 +25,33 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format a `content-type` names (NDJSON for `application/x-ndjson`,
-    /// `application/jsonl` and friends; JSON otherwise).
-    pub fn from_content_type(content_type: Option<&str>) -> Format {
-        let ct = content_type.unwrap_or("").to_ascii_lowercase();
-        if ["ndjson", "jsonl", "json-seq", "jsonlines"]
+    /// The format a `content-type` names: NDJSON for `application/x-ndjson`,
+    /// `application/jsonl` and friends; JSON for `application/json`, `*/*+json` or no
+    /// header; anything else is refused with a message naming the header (415).
+    pub fn from_content_type(content_type: Option<&str>) -> Result<Format, String> {
+        let media = content_type
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let ndjson = ["ndjson", "jsonl", "json-seq", "jsonlines"];
+        if ndjson
             .iter()
-            .any(|s| ct.contains(s))
+            .any(|s| media.ends_with(&format!("/{s}")) || media.ends_with(&format!("/x-{s}")))
         {
-            Format::Ndjson
+            Ok(Format::Ndjson)
+        } else if media.is_empty()
+            || media == "application/json"
+            || media == "text/json"
+            || media.ends_with("+json")
+        {
+            Ok(Format::Json)
         } else {
-            Format::Json
+            Err(format!(
+                "header `content-type` must be application/json or application/x-ndjson, not {media:?}"
+            ))
         }
     }
 }
@@ -273,18 +289,26 @@ mod tests {
 
     #[test]
     fn content_types() {
+        let f = Format::from_content_type;
+        assert_eq!(f(Some("application/x-ndjson")), Ok(Format::Ndjson));
         assert_eq!(
-            Format::from_content_type(Some("application/x-ndjson")),
-            Format::Ndjson
+            f(Some("application/jsonl; charset=utf-8")),
+            Ok(Format::Ndjson)
         );
-        assert_eq!(
-            Format::from_content_type(Some("application/jsonl")),
-            Format::Ndjson
-        );
-        assert_eq!(
-            Format::from_content_type(Some("application/json")),
-            Format::Json
-        );
-        assert_eq!(Format::from_content_type(None), Format::Json);
+        assert_eq!(f(Some("application/json")), Ok(Format::Json));
+        assert_eq!(f(Some("Application/JSON; charset=UTF-8")), Ok(Format::Json));
+        assert_eq!(f(Some("application/vnd.api+json")), Ok(Format::Json));
+        assert_eq!(f(None), Ok(Format::Json));
+        for wrong in [
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "text/csv",
+            "application/jsonx",
+        ] {
+            assert!(
+                f(Some(wrong)).unwrap_err().contains("`content-type`"),
+                "{wrong}"
+            );
+        }
     }
 }

@@ -121,6 +121,9 @@ fn id(object: &Map<String, Value>, path: &str, field: &str) -> Result<Option<Str
 pub fn check_id(path: &str, value: Option<String>) -> Result<Option<String>, String> {
     match value {
         Some(text) if text.is_empty() => Err(format!("field `{path}` is empty")),
+        Some(text) if text.contains('\0') => {
+            Err(format!("field `{path}` contains a NUL character"))
+        }
         Some(text) if text.len() > MAX_FIELD_LEN => Err(format!(
             "field `{path}` is longer than {MAX_FIELD_LEN} bytes"
         )),
@@ -223,6 +226,9 @@ mod tests {
         assert!(err(with("viewed_at", json!(-5))).contains("out of range"));
         assert!(err(with("stream_kind", json!({}))).contains("`stream_kind`"));
         assert!(err(with("stream_id", json!("x".repeat(300)))).contains("longer"));
+        assert!(
+            err(with("stream_kind", json!("a\u{0}b"))).contains("`stream_kind` contains a NUL")
+        );
         let mut no_time = base.clone();
         no_time.as_object_mut().unwrap().remove("viewed_at");
         assert!(err(no_time).contains("`viewed_at` is missing"));

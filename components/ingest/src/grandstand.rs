@@ -37,7 +37,7 @@ pub fn ending(value: Option<&str>) -> Result<DateTime<Utc>, Problem> {
             NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date"),
         )),
         Some(v) => match NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d") {
-            Ok(d) => Ok(time::day_start(d) + TimeDelta::days(1)),
+            Ok(_) => Ok(time::day_start(time::parse_date("ending", v)?) + TimeDelta::days(1)),
             Err(_) => Ok(time::parse_instant("ending", v)? + TimeDelta::microseconds(1)),
         },
     }
@@ -115,6 +115,15 @@ mod tests {
             time::format(ending(Some("2017-01-10T00:00:00+00:00")).unwrap()),
             "2017-01-10T00:00:00.000001Z"
         );
+        // Regression (property `instants_never_panic`): the last date chrono knows parsed,
+        // and adding its day panicked with an overflow.
+        let last = NaiveDate::MAX.format("%Y-%m-%d").to_string();
+        assert_eq!(
+            NaiveDate::parse_from_str(&last, "%Y-%m-%d"),
+            Ok(NaiveDate::MAX)
+        );
+        assert!(ending(Some(&last)).unwrap_err().detail.contains("`ending`"));
+        assert!(ending(Some(&format!("{last}T23:59:59.999999"))).is_err());
         assert!(
             ending(Some("soon"))
                 .unwrap_err()

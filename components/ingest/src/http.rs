@@ -1,15 +1,13 @@
 //! The HTTP routes: parameters and auth in, a module call, JSON (or CSV) out. Every
 //! failure is an RFC 9457 problem.
 
-use futures::StreamExt;
 use serde_json::{Value, json};
-use spin_sdk::http::body::IncomingBodyExt;
 use spin_sdk::http::{HeaderValue, IntoResponse, Method, Request, Response, StatusCode};
 use spin_sdk::wasip3::http::types::{ErrorCode, Response as WasiResponse};
-use tally_common::params::Params;
+use tally_common::params::{Params, path_segment};
 use tally_common::problem::Problem;
 
-use crate::batch::{self, BodyError, Format, MAX_BYTES};
+use crate::batch::{BodyError, Format, MAX_BYTES};
 use crate::config::{self, Config};
 use crate::rollup::Hours;
 use crate::service::{self, Counter};
@@ -42,8 +40,8 @@ pub async fn handle(req: Request) -> Result<WasiResponse, ErrorCode> {
         Err(p) => return p.into_response().into_response(),
     };
     if method == Method::GET && path == "/impressions/export" {
-        let params = Params::from_query(req.uri().query());
         let streamed = async {
+            let params = Params::strict_query(req.uri().query())?;
             auth::admin(&config.admin_token, header(&req, "authorization"))?;
             let from = time::parse_instant("from", params.required("from")?)?;
             let to = time::parse_instant("to", params.required("to")?)?;
@@ -66,7 +64,8 @@ async fn route(
     segments: &[&str],
     req: Request,
 ) -> Result<Response<String>, Problem> {
-    let params = Params::from_query(req.uri().query());
+    let params = Params::strict_query(req.uri().query())?;
+    params.refuse_nul()?;
     let admin = || auth::admin(&config.admin_token, header(&req, "authorization"));
     match (method.clone(), segments) {
         (Method::POST, ["impressions"]) => ingest(config, req).await,
@@ -128,11 +127,13 @@ async fn route(
         }
         (Method::PUT, ["impressions", "tracked_authors", id]) => {
             admin()?;
-            ok(tracked::add(config, id, params.get("username")).await?)
+            let id = pg_text("author_id", &path_segment("author_id", id)?)?;
+            ok(tracked::add(config, &id, params.get("username")).await?)
         }
         (Method::DELETE, ["impressions", "tracked_authors", id]) => {
             admin()?;
-            ok(tracked::remove(config, id).await?)
+            let id = pg_text("author_id", &path_segment("author_id", id)?)?;
+            ok(tracked::remove(config, &id).await?)
         }
         (Method::GET, ["impressions", "daily"]) => ok(reports::daily(config, &params).await?),
         (Method::GET, ["impressions", "hourly"]) => ok(reports::hourly(config, &params).await?),
@@ -147,10 +148,11 @@ async fn route(
             ],
         ) => {
             auth::basic(config.basic_auth.as_ref(), header(&req, "authorization"))?;
+            let id = pg_text("id", &path_segment("id", id)?)?;
             if *which == "total" {
-                return ok(grandstand::total(config, id).await?);
+                return ok(grandstand::total(config, &id).await?);
             }
-            match grandstand::daily(config, id, &params).await? {
+            match grandstand::daily(config, &id, &params).await? {
                 Some(body) => ok(body),
                 None => {
                     let mut r = Response::new(String::new());
@@ -159,11 +161,45 @@ async fn route(
                 }
             }
         }
-        (_, s) => Err(Problem::new(
-            StatusCode::NOT_FOUND,
-            format!("no route {method} /{}", s.join("/")),
-        )),
+        (_, s) => Err(match allowed(s) {
+            Some(allow) => {
+                Problem::method_not_allowed(method.as_str(), &format!("/{}", s.join("/")), allow)
+            }
+            None => Problem::new(
+                StatusCode::NOT_FOUND,
+                format!("no route {method} /{}", s.join("/")),
+            ),
+        }),
     }
+}
+
+/// The methods a known path answers (for the 405's `allow`); `None` for an unknown path.
+fn allowed(segments: &[&str]) -> Option<&'static [&'static str]> {
+    Some(match segments {
+        ["impressions"] | ["counters", "rebuild"] | ["rollups", "run"] | ["views", "refresh"] => {
+            &["POST"]
+        }
+        ["impressions", "partitions", "maintain"] | ["impressions", "jobs", "tick"] => &["POST"],
+        [
+            "impressions",
+            "health" | "export" | "daily" | "hourly" | "tracked_authors",
+        ]
+        | ["posts", "view_counts"]
+        | ["api", "v1", "artist_invites", _, "daily" | "total"] => &["GET"],
+        ["impressions", "tracked_authors", _] => &["PUT", "DELETE"],
+        _ => return None,
+    })
+}
+
+/// A text parameter bound into SQL: Postgres `text` cannot hold NUL, so a value with one
+/// is a 400 naming `name` rather than a database error.
+pub fn pg_text(name: &str, value: &str) -> Result<String, Problem> {
+    if value.contains('\0') {
+        return Err(Problem::bad_request(format!(
+            "parameter `{name}` contains a NUL character"
+        )));
+    }
+    Ok(value.to_string())
 }
 
 fn missing(name: &str) -> Problem {
@@ -184,15 +220,9 @@ async fn ingest(config: &Config, req: Request) -> Result<Response<String>, Probl
         BodyError::TooLarge(m) => Problem::new(StatusCode::PAYLOAD_TOO_LARGE, m),
         BodyError::Malformed(m) => Problem::bad_request(m),
     };
-    let format = Format::from_content_type(header(&req, "content-type"));
-    let declared: Option<usize> = header(&req, "content-length").and_then(|v| v.parse().ok());
-    if let Some(len) = declared.filter(|len| *len > MAX_BYTES) {
-        return Err(too_large(batch::too_large_bytes(len)));
-    }
-    let body = read_body(req, MAX_BYTES).await.map_err(|e| match e {
-        Some(len) => too_large(batch::too_large_bytes(len)),
-        None => Problem::bad_request("the request body could not be read"),
-    })?;
+    let format = Format::from_content_type(header(&req, "content-type"))
+        .map_err(|m| Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, m))?;
+    let body = tally_common::body::read(req, MAX_BYTES).await?;
     let parsed = service::parse(config, &body, format).map_err(too_large)?;
     let stored = service::ingest(config, parsed).await?;
     let mut body = json!(stored.summary);
@@ -200,20 +230,6 @@ async fn ingest(config: &Config, req: Request) -> Result<Response<String>, Probl
         body["counters_updated"] = json!(false);
     }
     ok(body)
-}
-
-/// Reads at most `limit` bytes; `Err(Some(n))` once more than `limit` arrived.
-async fn read_body(req: Request, limit: usize) -> Result<Vec<u8>, Option<usize>> {
-    let mut stream = req.into_body().stream();
-    let mut body = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| None)?;
-        if body.len() + chunk.len() > limit {
-            return Err(Some(body.len() + chunk.len()));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 /// `GET /impressions/health`: 200 when Postgres and Redis answer, 503 otherwise.

@@ -25,6 +25,8 @@ pub mod jobs;
 pub mod maintenance;
 pub mod outbox;
 pub mod partitions;
+#[cfg(test)]
+mod properties;
 pub mod reports;
 pub mod rollup;
 pub mod service;

@@ -13,6 +13,21 @@ pub fn from_micros(micros: Micros) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(micros).unwrap_or_default()
 }
 
+/// The years an instant or date parameter may name: what Postgres, chrono and the
+/// partition names all handle, with room for a day or an hour of arithmetic either side.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+/// `t` if its year is in [`YEARS`], else a 400 naming `name`.
+fn in_range(name: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>, Problem> {
+    if YEARS.contains(&t.year()) {
+        Ok(t)
+    } else {
+        Err(Problem::bad_request(format!(
+            "parameter `{name}` is out of range: years 1 to 9999 are accepted"
+        )))
+    }
+}
+
 /// Parses an instant parameter: RFC 3339 (`2024-01-02T03:04:05Z`, any offset), a
 /// date-time without offset (UTC), a date (its midnight, UTC), or epoch seconds.
 pub fn parse_instant(name: &str, value: &str) -> Result<DateTime<Utc>, Problem> {
@@ -23,7 +38,7 @@ pub fn parse_instant(name: &str, value: &str) -> Result<DateTime<Utc>, Problem> 
         ))
     };
     if let Ok(dt) = DateTime::parse_from_rfc3339(v) {
-        return Ok(dt.with_timezone(&Utc));
+        return in_range(name, dt.with_timezone(&Utc));
     }
     for format in [
         "%Y-%m-%dT%H:%M:%S%.f",
@@ -31,26 +46,28 @@ pub fn parse_instant(name: &str, value: &str) -> Result<DateTime<Utc>, Problem> 
         "%Y-%m-%d %H:%M:%S%.f",
     ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(v, format) {
-            return Ok(dt.and_utc());
+            return in_range(name, dt.and_utc());
         }
     }
     if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        return Ok(day_start(d));
+        return in_range(name, day_start(d));
     }
     let secs: f64 = v.parse().map_err(|_| bad())?;
     if !secs.is_finite() {
         return Err(bad());
     }
-    DateTime::from_timestamp_micros((secs * 1e6).round() as i64).ok_or_else(bad)
+    let t = DateTime::from_timestamp_micros((secs * 1e6).round() as i64).ok_or_else(bad)?;
+    in_range(name, t)
 }
 
 /// Parses a date parameter (`YYYY-MM-DD`).
 pub fn parse_date(name: &str, value: &str) -> Result<NaiveDate, Problem> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
+    let d = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
         Problem::bad_request(format!(
             "parameter `{name}` has an invalid value {value:?}: expected YYYY-MM-DD"
         ))
-    })
+    })?;
+    in_range(name, day_start(d)).map(|_| d)
 }
 
 /// Midnight UTC starting `day`.
@@ -146,6 +163,28 @@ mod tests {
         let e = parse_instant("to", "yesterday").unwrap_err();
         assert!(e.detail.contains("`to`"), "{}", e.detail);
         assert!(parse_instant("to", "NaN").is_err());
+    }
+
+    /// Regression (property `instants_never_panic`): far years overflowed `hour_ceil` and
+    /// the Grandstand bound arithmetic, and Postgres refuses years before 4713 BC (a 500).
+    #[test]
+    fn far_years_are_refused_by_name() {
+        for v in [
+            "+262143-12-31",
+            "262143-12-31T23:59:59",
+            "-8000000000000",
+            "0000-01-01",
+        ] {
+            let e = parse_instant("from", v).unwrap_err();
+            assert!(e.detail.contains("`from`"), "{v}: {}", e.detail);
+        }
+        assert!(
+            parse_date("to", "+262143-12-31")
+                .unwrap_err()
+                .detail
+                .contains("`to`")
+        );
+        assert!(parse_instant("from", "9999-12-31T23:59:59Z").is_ok());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! real Postgres and Redis, each test in its own schema and key prefix.
 
 mod archive;
+mod bad_input;
 mod counters;
 mod impressions;
 mod partitions;
