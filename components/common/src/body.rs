@@ -33,6 +33,30 @@ pub fn check_declared(headers: &HeaderMap, limit: usize) -> Result<(), Problem> 
     }
 }
 
+/// Checks that a body's `content-type` is JSON (`application/json`, `text/json`,
+/// `*/*+json`) or absent; anything else is a 415 naming the header.
+pub fn require_json(content_type: Option<&str>) -> Result<(), Problem> {
+    let media = content_type
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if media.is_empty()
+        || media == "application/json"
+        || media == "text/json"
+        || media.ends_with("+json")
+    {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            spin_sdk::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("header `content-type` must be application/json, not {media:?}"),
+        ))
+    }
+}
+
 /// Reads the body of `req`, at most `limit` bytes (413 beyond; 400 when it cannot be read).
 pub async fn read(req: Request, limit: usize) -> Result<Vec<u8>, Problem> {
     check_declared(req.headers(), limit)?;
@@ -53,6 +77,27 @@ pub async fn read(req: Request, limit: usize) -> Result<Vec<u8>, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_content_types() {
+        for ok in [
+            None,
+            Some("application/json"),
+            Some("Application/JSON; charset=utf-8"),
+            Some("application/merge-patch+json"),
+        ] {
+            assert!(require_json(ok).is_ok(), "{ok:?}");
+        }
+        for bad in [
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "application/jsonp",
+        ] {
+            let p = require_json(Some(bad)).unwrap_err();
+            assert_eq!(p.status, 415);
+            assert!(p.detail.contains("`content-type`"));
+        }
+    }
 
     #[test]
     fn declared_lengths() {

@@ -1,11 +1,13 @@
 //! The component's HTTP and Redis-channel entry points.
 
-use spin_sdk::http::body::IncomingBodyExt;
 use spin_sdk::http::{Request, Response};
 use spin_sdk::{http_service, redis_subscriber};
 
 /// The route prefix the component is mounted at in `spin.toml`.
 const ROUTE_PREFIX: &str = "/points";
+
+/// The largest request body (a batch of [`crate::input::MAX_BATCH`] writes fits): 413 beyond.
+pub const MAX_BODY_BYTES: usize = 4 << 20;
 
 #[http_service]
 async fn handle(req: Request) -> anyhow::Result<Response<String>> {
@@ -20,12 +22,21 @@ async fn handle(req: Request) -> anyhow::Result<Response<String>> {
         });
     let method = req.method().clone();
     let query = req.uri().query().map(str::to_string);
-    let body = req.into_body().bytes().await?.to_vec();
+    let content_type = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = match tally_common::body::read(req, MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(p) => return Ok(p.into_response()),
+    };
     Ok(crate::routes::handle(crate::routes::Call {
         method,
         path,
         query,
         body,
+        content_type,
     })
     .await)
 }

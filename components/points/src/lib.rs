@@ -15,6 +15,8 @@ pub mod decompose;
 pub mod input;
 pub mod messages;
 pub mod plan;
+#[cfg(test)]
+mod properties;
 pub mod routes;
 pub mod scripts;
 pub mod service;

@@ -23,17 +23,20 @@ pub struct Call {
     pub query: Option<String>,
     /// The body.
     pub body: Vec<u8>,
+    /// The `content-type` header.
+    pub content_type: Option<String>,
 }
 
 impl Call {
-    /// Form fields from the body, then the query string.
-    fn params(&self) -> Params {
+    /// Form fields from the body, then the query string (400 naming a parameter that is
+    /// not UTF-8).
+    fn params(&self) -> Result<Params, Problem> {
         let mut all = self.body.clone();
         if let Some(q) = &self.query {
             all.push(b'&');
             all.extend_from_slice(q.as_bytes());
         }
-        Params::from_form(&all)
+        Params::strict_form(&all)
     }
 }
 
@@ -76,7 +79,7 @@ async fn route(call: &Call) -> Result<Response<String>, Problem> {
         (["v1", "count"], _, true) => count(call).await,
         (["v1", "query", uid, thing, atid, start, end], true, _) => {
             let uid: i64 = parse_value("uid", uid)?;
-            let offset = call.params().parse::<i64>("offset")?.unwrap_or(0);
+            let offset = call.params()?.parse::<i64>("offset")?.unwrap_or(0);
             let thing = thing_of(thing)?;
             let window = window(start, end)?;
             let users =
@@ -90,7 +93,7 @@ async fn route(call: &Call) -> Result<Response<String>, Problem> {
             mumt(call, atid, (start, end)).await
         }
         (["v1", "readcount", thing, start, end], true, _) => {
-            let offset = call.params().parse::<i64>("offset")?.unwrap_or(0);
+            let offset = call.params()?.parse::<i64>("offset")?.unwrap_or(0);
             let sums =
                 service::read_counts(&[thing.to_string()], &[offset], window(start, end)?).await?;
             Ok(text(sums[0]))
@@ -101,9 +104,10 @@ async fn route(call: &Call) -> Result<Response<String>, Problem> {
         (["v1", "leaderboard", thing, start, end], true, _) => {
             leaderboard(call, thing, start, end).await
         }
-        (["health", ..] | ["v1" | "v2", ..], _, _) if known(&segs) => Err(Problem::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            format!("{} is not allowed on {}", call.method, call.path),
+        _ if allowed(&segs).is_some() => Err(Problem::method_not_allowed(
+            call.method.as_str(),
+            &call.path,
+            allowed(&segs).unwrap_or_default(),
         )),
         _ => Err(Problem::new(
             StatusCode::NOT_FOUND,
@@ -112,20 +116,20 @@ async fn route(call: &Call) -> Result<Response<String>, Problem> {
     }
 }
 
-/// Whether `segs` names a route (for 405 versus 404).
-fn known(segs: &[&str]) -> bool {
-    matches!(
-        segs,
+/// The methods of the route `segs` names (for a 405's `allow`); `None` for no route.
+fn allowed(segs: &[&str]) -> Option<&'static [&'static str]> {
+    match segs {
         ["health"]
-            | ["health", "ping"]
-            | ["v1", "write" | "count"]
-            | ["v1", "query", _, _, _, _, _]
-            | ["v1", "query_ids" | "mu_query", _, _, _, _]
-            | ["v1" | "v2", "mumt_query", _, _, _]
-            | ["v1", "readcount", _, _, _]
-            | ["v1", "readcount_with_ids", _, _, _]
-            | ["v1", "leaderboard", _, _, _]
-    )
+        | ["health", "ping"]
+        | ["v1", "query", _, _, _, _, _]
+        | ["v1", "readcount", _, _, _]
+        | ["v1", "leaderboard", _, _, _] => Some(&["GET"]),
+        ["v1", "write" | "count"]
+        | ["v1", "query_ids" | "mu_query", _, _, _, _]
+        | ["v1" | "v2", "mumt_query", _, _, _]
+        | ["v1", "readcount_with_ids", _, _, _] => Some(&["POST"]),
+        _ => None,
+    }
 }
 
 async fn health() -> Result<Response<String>, Problem> {
@@ -144,6 +148,7 @@ async fn health() -> Result<Response<String>, Problem> {
 }
 
 async fn write(call: &Call) -> Result<Response<String>, Problem> {
+    tally_common::body::require_json(call.content_type.as_deref())?;
     let (writes, batch) = parse_body(&call.body, write_from_json)?;
     let summary = service::write(&writes).await?;
     Ok(if batch {
@@ -158,6 +163,7 @@ async fn write(call: &Call) -> Result<Response<String>, Problem> {
 }
 
 async fn count(call: &Call) -> Result<Response<String>, Problem> {
+    tally_common::body::require_json(call.content_type.as_deref())?;
     let (counts, batch) = parse_body(&call.body, count_from_json)?;
     service::count(&counts).await?;
     Ok(if batch {
@@ -173,7 +179,7 @@ async fn leaderboard(
     start: &str,
     end: &str,
 ) -> Result<Response<String>, Problem> {
-    let p = call.params();
+    let p = call.params()?;
     let thing = thing_of(thing)?;
     let atid = match p.get("atid") {
         None | Some("") => Atid::All,

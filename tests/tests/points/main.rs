@@ -1,6 +1,7 @@
 //! End-to-end tests of the points component (`components/points`) through the real host
 //! against the real Redis: each test's keys live under its own prefix.
 
+mod bad_input;
 mod compat;
 mod counts;
 mod health;

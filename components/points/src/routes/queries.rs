@@ -15,7 +15,7 @@ pub async fn sums(
     atid: &str,
     (start, end): (&str, &str),
 ) -> Result<Response<String>, Problem> {
-    let p = call.params();
+    let p = call.params()?;
     let (ids, offsets) = (ids(&p)?, offsets(&p)?);
     let thing = thing_of(thing)?;
     let users = service::query(
@@ -50,7 +50,7 @@ pub async fn mumt(
     atid: &str,
     (start, end): (&str, &str),
 ) -> Result<Response<String>, Problem> {
-    let p = call.params();
+    let p = call.params()?;
     let (ids, offsets) = (ids(&p)?, offsets(&p)?);
     let things = p
         .list("things")
@@ -88,7 +88,7 @@ pub async fn counters(
     prefix: &str,
     (start, end): (&str, &str),
 ) -> Result<Response<String>, Problem> {
-    let p = call.params();
+    let p = call.params()?;
     let ids = p.list("ids");
     if !p.has("ids") {
         return Err(Problem::bad_request("parameter `ids` is missing"));
