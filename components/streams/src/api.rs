@@ -3,9 +3,8 @@
 use std::time::Instant;
 
 use serde_json::{Value, json};
-use spin_sdk::http::body::IncomingBodyExt;
 use spin_sdk::http::{HeaderValue, Method, Request, Response, StatusCode};
-use tally_common::params::Params;
+use tally_common::params::{Params, path_segment};
 use tally_common::problem::Problem;
 
 use crate::cluster::{StoreError, StoreErrorKind};
@@ -17,51 +16,62 @@ use crate::{ello, metrics, roshi, walker};
 
 type Reply = Result<Response<String>, Problem>;
 
+/// The largest request body: 413 beyond.
+pub const MAX_BODY_BYTES: usize = 8 << 20;
+
 /// Routes one request.
 pub async fn handle(req: Request) -> Response<String> {
     let started = Instant::now();
     let path = req.uri().path().to_string();
     let method = req.method().clone();
-    let params = Params::from_query(req.uri().query());
-    let token = req
+    let authorization = req
         .headers()
         .get("authorization")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_string);
-    let body = match req.into_body().bytes().await {
-        Ok(b) => b.to_vec(),
-        Err(e) => {
-            return Problem::bad_request(format!("the body could not be read: {e:?}"))
-                .into_response();
-        }
-    };
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+    let read = async {
+        let params = Params::strict_query(req.uri().query())?;
+        let content_type = req
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = tally_common::body::read(req, MAX_BODY_BYTES).await?;
+        if !body.is_empty() {
+            tally_common::body::require_json(content_type.as_deref())?;
+        }
+        Ok::<_, Problem>((params, body))
+    };
+    let (params, body) = match read.await {
+        Ok(read) => read,
+        Err(p) => return p.into_response(),
+    };
     let reply = match (segments.as_slice(), &method) {
         (["streams"], &Method::PUT) => ello_write(&body, Op::Insert).await,
         (["streams"], &Method::DELETE) => ello_write(&body, Op::Delete).await,
         (["streams", "coalesce"], &Method::POST) => coalesce(&path, &params, &body).await,
         (["streams", "health"], &Method::GET) => health().await,
         (["streams", "metrics"], &Method::GET) => scrape().await,
-        (["streams", "repair"], &Method::POST) => repair(token.as_deref()).await,
-        (["stream", id], &Method::GET) => {
-            let id = ello::unescape(id);
-            coalesce_ids(&path, &params, vec![id]).await
-        }
-        (["stream", id, "count"], &Method::GET) => count(&ello::unescape(id)).await,
+        (["streams", "repair"], &Method::POST) => repair(authorization.as_deref()).await,
+        (["stream", id], &Method::GET) => match path_segment("id", id) {
+            Ok(id) => coalesce_ids(&path, &params, vec![id]).await,
+            Err(p) => Err(p),
+        },
+        (["stream", id, "count"], &Method::GET) => match path_segment("id", id) {
+            Ok(id) => count(&id).await,
+            Err(p) => Err(p),
+        },
         (["roshi"], &Method::POST) => roshi_write(&body, Op::Insert, started).await,
         (["roshi"], &Method::DELETE) => roshi_write(&body, Op::Delete, started).await,
         (["roshi"], &Method::GET) | (["roshi", "select"], &Method::POST | &Method::GET) => {
             roshi_select(&params, &body, started).await
         }
-        (["streams" | "roshi", ..] | ["stream", _] | ["stream", _, "count"] | ["roshi"], _)
-            if known(&segments) =>
-        {
-            Err(Problem::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                format!("{method} is not allowed on {path}"),
-            ))
-        }
+        (s, _) if allowed(s).is_some() => Err(Problem::method_not_allowed(
+            method.as_str(),
+            &path,
+            allowed(s).unwrap_or_default(),
+        )),
         _ => Err(Problem::new(
             StatusCode::NOT_FOUND,
             format!("no route for {path}"),
@@ -85,16 +95,18 @@ pub async fn handle(req: Request) -> Response<String> {
     reply.unwrap_or_else(Problem::into_response)
 }
 
-fn known(segments: &[&str]) -> bool {
-    matches!(
-        segments,
-        ["streams"]
-            | ["streams", "coalesce" | "health" | "repair" | "metrics"]
-            | ["stream", _]
-            | ["stream", _, "count"]
-            | ["roshi"]
-            | ["roshi", "select"]
-    )
+/// The methods of the route `segments` names (a 405's `allow`); `None` for no route.
+fn allowed(segments: &[&str]) -> Option<&'static [&'static str]> {
+    match segments {
+        ["streams"] => Some(&["PUT", "DELETE"]),
+        ["streams", "coalesce" | "repair"] => Some(&["POST"]),
+        ["streams", "health" | "metrics"] | ["stream", _] | ["stream", _, "count"] => {
+            Some(&["GET"])
+        }
+        ["roshi"] => Some(&["GET", "POST", "DELETE"]),
+        ["roshi", "select"] => Some(&["GET", "POST"]),
+        _ => None,
+    }
 }
 
 fn unprocessable(detail: impl Into<String>) -> Problem {
@@ -255,7 +267,7 @@ async fn scrape() -> Reply {
     Ok(r)
 }
 
-async fn repair(token: Option<&str>) -> Reply {
+async fn repair(authorization: Option<&str>) -> Reply {
     let cfg = config().await?;
     if cfg.repair_token.is_empty() {
         return Err(Problem::new(
@@ -263,12 +275,7 @@ async fn repair(token: Option<&str>) -> Reply {
             "the repair route is disabled: set streams_repair_token",
         ));
     }
-    if token != Some(cfg.repair_token.as_str()) {
-        return Err(Problem::new(
-            StatusCode::UNAUTHORIZED,
-            "a valid `Authorization: Bearer <streams_repair_token>` is required",
-        ));
-    }
+    tally_common::auth::bearer(&cfg.repair_token, authorization, "streams_repair_token")?;
     let report = walker::run(&cfg.farm, cfg.repair_keys)
         .await
         .map_err(|e| store_problem(&e))?;

@@ -182,29 +182,6 @@ pub fn link(path: &str, query: &Query, page: &[Ksm]) -> Option<String> {
     ))
 }
 
-/// Decodes `%XX` escapes of a path segment (invalid escapes are kept as they are).
-pub fn unescape(segment: &str) -> String {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                bytes.get(i + 1).copied().and_then(hex),
-                bytes.get(i + 2).copied().and_then(hex),
-            )
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,6 +312,5 @@ mod tests {
                 .unwrap()
                 .ends_with("rel=\"prev\"")
         );
-        assert_eq!(unescape("a%2Fb%zz%41"), "a/b%zzA");
     }
 }

@@ -19,6 +19,8 @@ pub mod ello;
 pub mod farm;
 pub mod metrics;
 pub mod model;
+#[cfg(test)]
+mod properties;
 pub mod query;
 pub mod quorum;
 pub mod reconcile;

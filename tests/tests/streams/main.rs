@@ -1,6 +1,7 @@
 //! End-to-end tests of the `streams` component through the real host against the real
 //! Redis: the Ello Streams API, the Roshi API, farm replication and the typed interface.
 
+mod bad_input;
 mod ello;
 mod farm;
 mod pages;
