@@ -6,6 +6,7 @@ mod ello;
 mod farm;
 mod pages;
 mod roshi;
+mod security;
 mod wit;
 
 use tally_tests::{Backends, Host, ManifestBuilder, component_wasm};
