@@ -140,8 +140,10 @@ impl Env {
         keys.iter().zip(values).fold((0, 0), |(p, a), (k, v)| {
             if k.ends_with(":view_counter") {
                 (p + v, a)
-            } else {
+            } else if k.ends_with(":total_post_views_counter") {
                 (p, a + v)
+            } else {
+                (p, a) // `counted:<outbox id>` markers
             }
         })
     }
