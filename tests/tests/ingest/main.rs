@@ -8,6 +8,7 @@ mod impressions;
 mod partitions;
 mod reports;
 mod rollups;
+mod security;
 mod wit;
 
 
