@@ -8,5 +8,6 @@ scripts/setup.sh
 export TALLY_TEST_POSTGRES="${TALLY_TEST_POSTGRES:-postgres://tally:tally@127.0.0.1:5432/tally}"
 export TALLY_TEST_REDIS="${TALLY_TEST_REDIS:-redis://127.0.0.1:6379}"
 echo "==> building the host (the first build takes several minutes)"
-cargo build --release -p tally-host
-cargo test --release --workspace "$@"
+# The same features as the test harness (tests/src/build.rs), so one build serves all.
+cargo build --release -p tally-host --features lambda
+cargo test --release --workspace --features tally-host/lambda "$@"

@@ -40,7 +40,11 @@ impl App {
     /// Loads the manifest at `path`: resolves variables (a required one without a value is
     /// an error naming it), compiles or loads from cache every component, and links them.
     pub fn load(path: &Path, options: HostOptions) -> anyhow::Result<App> {
-        let manifest = Manifest::load(path)?;
+        App::from_manifest(Manifest::load(path)?, options)
+    }
+
+    /// Like [`App::load`], for a manifest already read (e.g. cut down to one component).
+    pub fn from_manifest(manifest: Manifest, options: HostOptions) -> anyhow::Result<App> {
         let variables = tally_manifest::resolve(&manifest, |name| std::env::var(name).ok())?;
         let engine = engine::new_engine(&options)?;
         engine::start_epoch_ticker(&engine);

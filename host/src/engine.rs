@@ -83,7 +83,8 @@ pub fn load_component(
     unsafe { Component::deserialize(engine, &compiled) }.map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-fn cache_path(engine: &Engine, wasm: &[u8], cache_dir: &Path) -> PathBuf {
+/// Where the compiled form of `wasm` for `engine` lives under `cache_dir`.
+pub fn cache_path(engine: &Engine, wasm: &[u8], cache_dir: &Path) -> PathBuf {
     let mut engine_hash = DefaultHasher::new();
     engine
         .precompile_compatibility_hash()

@@ -5,7 +5,10 @@ mod backends;
 mod bindings;
 mod builder;
 mod engine;
+mod export;
 mod interfaces;
+#[cfg(feature = "lambda")]
+mod lambda;
 mod metrics;
 mod migrate;
 mod options;
@@ -52,6 +55,28 @@ enum Command {
         #[command(flatten)]
         options: options::HostOptions,
     },
+    /// Write the manifest cut down to one component, or without some trigger kinds.
+    Manifest {
+        /// The Spin manifest.
+        #[arg(long, short = 'f', default_value = "spin.toml")]
+        manifest: PathBuf,
+        /// Keep only this component, its triggers and the variables it uses.
+        #[arg(long)]
+        component: Option<String>,
+        /// Leave out every trigger of this kind (e.g. `cron`); repeatable.
+        #[arg(long = "without-trigger")]
+        without_triggers: Vec<String>,
+        /// Write here (default: stdout). `source` paths stay relative to the manifest's
+        /// folder, so write it into that folder.
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
+    },
+    /// Run as an AWS Lambda custom runtime serving one component (what `bootstrap` does).
+    #[cfg(feature = "lambda")]
+    Lambda(lambda::LambdaArgs),
+    /// Build the Lambda zip of one component: `bootstrap`, manifest, precompiled component.
+    #[cfg(feature = "lambda")]
+    PackageLambda(lambda::package::PackageArgs),
 }
 
 /// mimalloc: the host allocates per request (HTTP framing, header maps, resource
@@ -70,7 +95,7 @@ fn main() -> anyhow::Result<()> {
         .with_writer(log_writer)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(arguments());
     let runtime = tokio::runtime::Runtime::new()?;
     let result = match cli.command {
         Command::Up { manifest, options } => runtime.block_on(up::run(&manifest, options)),
@@ -79,6 +104,21 @@ fn main() -> anyhow::Result<()> {
             database_url,
         } => runtime.block_on(up::migrate(&manifest, database_url)),
         Command::Build { manifest, options } => builder::build(&manifest, &options),
+        Command::Manifest {
+            manifest,
+            component,
+            without_triggers,
+            out,
+        } => export::export(
+            &manifest,
+            component.as_deref(),
+            &without_triggers,
+            out.as_ref(),
+        ),
+        #[cfg(feature = "lambda")]
+        Command::Lambda(args) => runtime.block_on(lambda::run(args)),
+        #[cfg(feature = "lambda")]
+        Command::PackageLambda(args) => lambda::package::package(&args),
     };
     drop(runtime);
     drop(log_guard);
@@ -87,4 +127,16 @@ fn main() -> anyhow::Result<()> {
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// The command line; a Lambda custom runtime starts `bootstrap` without arguments, which
+/// means `tally lambda` configured from the environment.
+fn arguments() -> Vec<std::ffi::OsString> {
+    let mut args: Vec<_> = std::env::args_os().collect();
+    let name = args.first().map(PathBuf::from);
+    let is_bootstrap = name.as_deref().and_then(|p| p.file_name()) == Some("bootstrap".as_ref());
+    if cfg!(feature = "lambda") && is_bootstrap && args.len() == 1 {
+        args.push("lambda".into());
+    }
+    args
 }

@@ -20,11 +20,7 @@ pub const DATABASE_VARIABLE: &str = "postgres_url";
 pub async fn run(manifest_path: &Path, options: HostOptions) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let app = Arc::new(App::load(manifest_path, options.clone())?);
-    apply_migrations(
-        &app.manifest,
-        app.variables.application().get(DATABASE_VARIABLE).cloned(),
-    )
-    .await?;
+    migrate_app(&app).await?;
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .with_context(|| format!("cannot listen on {}", options.listen))?;
@@ -73,6 +69,16 @@ pub async fn migrate(manifest_path: &Path, database_url: Option<String>) -> anyh
     let applied = apply_migrations(&manifest, url).await?;
     println!("{applied} migrations applied");
     Ok(())
+}
+
+/// Applies the pending migrations of a loaded app to its `postgres_url`; returns how
+/// many were applied.
+pub async fn migrate_app(app: &App) -> anyhow::Result<usize> {
+    apply_migrations(
+        &app.manifest,
+        app.variables.application().get(DATABASE_VARIABLE).cloned(),
+    )
+    .await
 }
 
 async fn apply_migrations(manifest: &Manifest, url: Option<String>) -> anyhow::Result<usize> {

@@ -151,3 +151,46 @@ pub mod streams {
             )
     }
 }
+
+/// The probe fixture (`tests/fixtures/probe`: every host interface) wired to a test's
+/// backends; host and Lambda tests use it.
+pub mod probe {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    /// The fixture's `.wasm`.
+    pub fn wasm() -> PathBuf {
+        component_wasm("tally-fixture-probe")
+    }
+
+    /// The outbound hosts the probe may reach: the local Redis and Postgres.
+    pub const HOSTS: [&str; 2] = ["redis://127.0.0.1:6379", "postgres://127.0.0.1:5432"];
+
+    /// The variables of a probe component answering as `name`, from the app's variables.
+    pub fn variables(name: &str) -> [(&str, &str); 4] {
+        [
+            ("name", name),
+            ("redis_url", "{{ redis_url }}"),
+            ("postgres_url", "{{ postgres_url }}"),
+            ("prefix", "{{ prefix }}"),
+        ]
+    }
+
+    /// The app variables `redis_url`, `postgres_url` and `prefix` of `backends`, and the
+    /// probe as component `probe` on `/...`.
+    pub fn manifest(backends: &Backends) -> ManifestBuilder {
+        ManifestBuilder::new()
+            .variable(
+                "redis_url",
+                &format!("{{ default = {:?} }}", backends.redis_url),
+            )
+            .variable(
+                "postgres_url",
+                &format!("{{ default = {:?} }}", backends.postgres_url),
+            )
+            .variable("prefix", &format!("{{ default = {:?} }}", backends.prefix))
+            .http("/...", "probe")
+            .component("probe", &wasm(), &HOSTS, &variables("probe"))
+    }
+}

@@ -31,12 +31,23 @@ fn cargo(args: &[&str]) {
     assert!(status.success(), "cargo {} failed", args.join(" "));
 }
 
-/// The `tally` binary (release build), built if it is missing or stale.
+/// The host features every test run builds with (`scripts/test.sh` builds the same, so
+/// one build serves all tests).
+pub const HOST_FEATURES: &str = "lambda";
+
+/// The `tally` binary (release build, [`HOST_FEATURES`]), built if it is missing or stale.
 pub fn host_binary() -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT
         .get_or_init(|| {
-            cargo(&["build", "--release", "-p", "tally-host"]);
+            cargo(&[
+                "build",
+                "--release",
+                "-p",
+                "tally-host",
+                "--features",
+                HOST_FEATURES,
+            ]);
             target_dir().join("release/tally")
         })
         .clone()

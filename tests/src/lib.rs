@@ -6,6 +6,7 @@
 //! - [`build`]: builds the host and the components once per test run;
 //! - [`Backends`]: a Redis key prefix and a Postgres schema of the test's own;
 //! - [`Host`]: `tally up` on a free port with a generated manifest and given variables;
+//! - [`lambda`]: a loopback Lambda Runtime API and `tally lambda` run against it;
 //! - [`http`]: a small blocking HTTP client for the tests;
 //! - [`servers`]: a Redis and a Postgres of a test's own, to stop and start again.
 
@@ -15,6 +16,7 @@ pub mod bad_input;
 pub mod build;
 pub mod host;
 pub mod http;
+pub mod lambda;
 pub mod manifest;
 pub mod servers;
 

@@ -57,9 +57,10 @@ pub async fn serve(
         // Without this every keep-alive response waits ~40 ms for Nagle's algorithm.
         stream.set_nodelay(true)?;
         let server = server.clone();
-        let service = hyper::service::service_fn(move |req| {
+        let service = hyper::service::service_fn(move |req: Request<Incoming>| {
             let server = server.clone();
-            async move { Ok::<_, Infallible>(server.handle(req, client).await) }
+            let req = req.map(|body| body.map_err(wasmtime_wasi_http::Error::from).boxed_unsync());
+            async move { Ok::<_, Infallible>(server.handle(req, client, "http").await) }
         });
         let conn = hyper::server::conn::http1::Builder::new()
             .keep_alive(true)
@@ -76,8 +77,9 @@ pub async fn serve(
     Ok(())
 }
 
-/// Routing plus one [`ProxyHandler`] per HTTP component.
-struct HttpServer {
+/// Routing plus one [`ProxyHandler`] per HTTP component: what serves a request, whether
+/// it came from a socket (`up`) or from an event (`lambda`).
+pub struct HttpServer {
     router: Router,
     handlers: HashMap<String, ProxyHandler<ComponentHandler>>,
     metrics: Arc<Metrics>,
@@ -87,7 +89,8 @@ struct HttpServer {
 }
 
 impl HttpServer {
-    fn new(app: &App, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
+    /// Routes and handlers for every `[[trigger.http]]` of `app`.
+    pub fn new(app: &App, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
         let mut routes = Vec::new();
         let mut handlers = HashMap::new();
         for trigger in &app.manifest.http_triggers {
@@ -124,7 +127,14 @@ impl HttpServer {
         })
     }
 
-    async fn handle(&self, mut req: Request<Incoming>, client: SocketAddr) -> Response<WasiBody> {
+    /// Routes `req` by Spin's rules, adds the `spin-*` headers (the full URL with
+    /// `scheme`) and runs the component; failures and overruns become 500/504 responses.
+    pub async fn handle(
+        &self,
+        mut req: Request<WasiBody>,
+        client: SocketAddr,
+        scheme: &str,
+    ) -> Response<WasiBody> {
         let started = Instant::now();
         let path = req.uri().path().to_string();
         if path == "/metrics" && self.router.route(&path).is_none() {
@@ -145,7 +155,7 @@ impl HttpServer {
             .path_and_query()
             .map(|p| p.as_str().to_string())
             .unwrap_or_else(|| path.clone());
-        let full_url = format!("http://{host}{path_and_query}");
+        let full_url = format!("{scheme}://{host}{path_and_query}");
         if let Ok(uri) = full_url.parse() {
             *req.uri_mut() = uri;
         }
@@ -159,7 +169,6 @@ impl HttpServer {
         let method = req.method().clone();
         let handler = &self.handlers[&matched.component];
         let request_id = self.next_request.fetch_add(1, Ordering::Relaxed);
-        let req = req.map(|body| body.map_err(wasmtime_wasi_http::Error::from).boxed_unsync());
         let response = match handler.handle(request_id, req).await {
             Ok(response) => response,
             Err(e) if e.is::<ExpirationError>() || started.elapsed() >= self.request_timeout => {
@@ -194,11 +203,15 @@ impl HttpServer {
     }
 }
 
-fn text(status: StatusCode, body: String) -> Response<WasiBody> {
-    let body = Full::new(Bytes::from(body))
+/// A request or response body holding `bytes`.
+pub fn full_body(bytes: impl Into<Bytes>) -> WasiBody {
+    Full::new(bytes.into())
         .map_err(|never| match never {})
-        .boxed_unsync();
-    let mut response = Response::new(body);
+        .boxed_unsync()
+}
+
+fn text(status: StatusCode, body: String) -> Response<WasiBody> {
+    let mut response = Response::new(full_body(body));
     *response.status_mut() = status;
     response.headers_mut().insert(
         http::header::CONTENT_TYPE,

@@ -12,7 +12,7 @@ mod variables;
 
 use std::path::PathBuf;
 
-use tally_tests::{Backends, Host, ManifestBuilder, component_wasm};
+use tally_tests::{Backends, Host, ManifestBuilder, apps};
 
 /// Instance reuse as Spin 4 does it, and a fresh instance for every request.
 pub const MODES: [&[&str]; 2] = [
@@ -27,33 +27,12 @@ pub const MODES: [&[&str]; 2] = [
 
 /// The probe fixture's `.wasm`.
 pub fn probe() -> PathBuf {
-    component_wasm("tally-fixture-probe")
+    apps::probe::wasm()
 }
 
 /// A manifest with the probe as component `probe` on `/...`, wired to the test's backends.
 pub fn probe_app(backends: &Backends) -> ManifestBuilder {
-    ManifestBuilder::new()
-        .variable(
-            "redis_url",
-            &format!("{{ default = {:?} }}", backends.redis_url),
-        )
-        .variable(
-            "postgres_url",
-            &format!("{{ default = {:?} }}", backends.postgres_url),
-        )
-        .variable("prefix", &format!("{{ default = {:?} }}", backends.prefix))
-        .http("/...", "probe")
-        .component(
-            "probe",
-            &probe(),
-            &["redis://127.0.0.1:6379", "postgres://127.0.0.1:5432"],
-            &[
-                ("name", "probe"),
-                ("redis_url", "{{ redis_url }}"),
-                ("postgres_url", "{{ postgres_url }}"),
-                ("prefix", "{{ prefix }}"),
-            ],
-        )
+    apps::probe::manifest(backends)
 }
 
 /// Starts the probe app in each instance mode and runs `check` against it.
