@@ -33,16 +33,22 @@ pub fn check_declared(headers: &HeaderMap, limit: usize) -> Result<(), Problem> 
     }
 }
 
-/// Checks that a body's `content-type` is JSON (`application/json`, `text/json`,
-/// `*/*+json`) or absent; anything else is a 415 naming the header.
-pub fn require_json(content_type: Option<&str>) -> Result<(), Problem> {
-    let media = content_type
+/// The media type of a `content-type` value: lower case, without parameters (`""` when
+/// absent).
+pub fn media_type(content_type: Option<&str>) -> String {
+    content_type
         .unwrap_or("")
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// Checks that a body's `content-type` is JSON (`application/json`, `text/json`,
+/// `*/*+json`) or absent; anything else is a 415 naming the header.
+pub fn require_json(content_type: Option<&str>) -> Result<(), Problem> {
+    let media = media_type(content_type);
     if media.is_empty()
         || media == "application/json"
         || media == "text/json"

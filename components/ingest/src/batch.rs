@@ -29,13 +29,7 @@ impl Format {
     /// `application/jsonl` and friends; JSON for `application/json`, `*/*+json` or no
     /// header; anything else is refused with a message naming the header (415).
     pub fn from_content_type(content_type: Option<&str>) -> Result<Format, String> {
-        let media = content_type
-            .unwrap_or("")
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let media = tally_common::body::media_type(content_type);
         let ndjson = ["ndjson", "jsonl", "json-seq", "jsonlines"];
         if ndjson
             .iter()

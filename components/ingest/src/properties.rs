@@ -119,8 +119,11 @@ proptest! {
 
     #[test]
     fn the_fast_path_agrees_with_the_tree_path(e in event_like()) {
-        let tree = event::validate(&e, OPEN);
-        if let Some(raw) = fast::one(e.to_string().as_bytes()) {
+        // Both paths parse the same text, as in the component (serde_json's float parsing
+        // does not round-trip every f64, so the in-memory value could differ by an ulp).
+        let text = e.to_string();
+        let tree = event::validate(&serde_json::from_str(&text).unwrap(), OPEN);
+        if let Some(raw) = fast::one(text.as_bytes()) {
             prop_assert_eq!(raw.check(OPEN), tree.clone());
         }
         if let Err(error) = tree {
