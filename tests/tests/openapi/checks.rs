@@ -85,6 +85,13 @@ pub fn document(doc: &Document) -> Vec<String> {
                 }
             }
         }
+        if let Some(status) = crate::document::example_status(op.op)
+            && !matches!(op.response_for(doc, status), Ok(Some(_)))
+        {
+            problems.push(format!(
+                "{name}: x-tally-example-status {status} is not documented"
+            ));
+        }
         problems.extend(path_parameters(doc, &op));
         for requirement in op.security(doc) {
             for scheme in requirement.keys() {

@@ -99,6 +99,14 @@ pub fn component_of(item: &Value) -> Option<&str> {
     item.get("x-tally-component").and_then(Value::as_str)
 }
 
+/// The status an operation's example request is answered with when it is not a success
+/// (`x-tally-example-status`, for an example that cannot succeed on a fresh bundle).
+pub fn example_status(op: &Value) -> Option<u16> {
+    op.get("x-tally-example-status")
+        .and_then(Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok())
+}
+
 /// One operation: a method on a path.
 pub struct Operation<'a> {
     /// The path template.

@@ -52,11 +52,13 @@ fn served(bundle: &Bundle, op: &Operation) -> bool {
 /// What is wrong with `reply` as `op`'s answer to its example request.
 fn check_answer(doc: &Document, op: &Operation, ex: &Example, reply: &Reply) -> Option<String> {
     let what = format!("{} as {} {}", op.name(), ex.method, ex.target);
-    if reply.status >= 400 {
+    let expected = crate::document::example_status(op.op);
+    if expected.map_or(reply.status >= 400, |e| reply.status != e) {
         return Some(format!(
-            "{what}: answered {} {}",
+            "{what}: answered {} {} (expected {})",
             reply.status,
-            short(&reply.body)
+            short(&reply.body),
+            expected.map_or("a success".to_string(), |e| e.to_string())
         ));
     }
     let documented = match op.response_for(doc, reply.status) {
