@@ -7,6 +7,7 @@
 //! - [`Backends`]: a Redis key prefix and a Postgres schema of the test's own;
 //! - [`Host`]: `tally up` on a free port with a generated manifest and given variables;
 //! - [`lambda`]: a loopback Lambda Runtime API and `tally lambda` run against it;
+//! - [`s3`]: a tiny S3-compatible object server on loopback;
 //! - [`http`]: a small blocking HTTP client for the tests;
 //! - [`servers`]: a Redis and a Postgres of a test's own, to stop and start again.
 
@@ -18,6 +19,7 @@ pub mod host;
 pub mod http;
 pub mod lambda;
 pub mod manifest;
+pub mod s3;
 pub mod servers;
 
 pub use backends::Backends;
