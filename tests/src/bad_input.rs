@@ -71,9 +71,10 @@ impl Case {
         self
     }
 
-    /// With a JSON body of `len` bytes: declared by `content-length` and not sent (the
-    /// server must refuse it from the header), or sent `chunked` without a length (the
-    /// server must stop reading once over its limit).
+    /// With a body of `len` bytes (of the content type of [`Case::body`] if given, else
+    /// JSON): declared by `content-length` and not sent (the server must refuse it from
+    /// the header), or sent `chunked` without a length (the server must stop reading once
+    /// over its limit).
     pub fn oversized(mut self, len: usize, chunked: bool) -> Case {
         self.oversized = Some((len, chunked));
         self
@@ -82,7 +83,8 @@ impl Case {
     /// Sends the case to `base` (`http://host:port`).
     pub fn send(&self, base: &str) -> Reply {
         if let Some((len, chunked)) = self.oversized {
-            return raw(base, self.method, &self.path, len, chunked);
+            let content_type = self.body.as_ref().map_or("application/json", |(ct, _)| ct);
+            return raw(base, (self.method, &self.path), content_type, len, chunked);
         }
         let headers: Vec<(&str, &str)> =
             self.headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
@@ -146,7 +148,13 @@ pub fn run<S: PartialEq + std::fmt::Debug>(base: &str, cases: &[Case], state: im
 /// Sends a request with a `len`-byte body of spaces over a plain socket (a client library
 /// fails on the early answer) and reads the answer; write errors after the server answered
 /// are expected and ignored.
-fn raw(base: &str, method: &str, path: &str, len: usize, chunked: bool) -> Reply {
+fn raw(
+    base: &str,
+    (method, path): (&str, &str),
+    content_type: &str,
+    len: usize,
+    chunked: bool,
+) -> Reply {
     use std::io::{Read, Write};
     let addr = base.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(addr).expect("the host accepts");
@@ -159,7 +167,7 @@ fn raw(base: &str, method: &str, path: &str, len: usize, chunked: bool) -> Reply
         format!("content-length: {len}")
     };
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\n{framing}\r\nconnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: {content_type}\r\n{framing}\r\nconnection: close\r\n\r\n"
     );
     let _ = stream.write_all(head.as_bytes());
     if chunked {

@@ -1,6 +1,5 @@
 //! The HTTP routes: parameters in, [`service`] call, text or JSON out.
 
-use spin_sdk::http::body::IncomingBodyExt;
 use spin_sdk::http::{HeaderValue, Method, Request, Response, StatusCode};
 use tally_common::params::Params;
 use tally_common::problem::Problem;
@@ -45,34 +44,33 @@ pub async fn handle(req: Request) -> Response<String> {
     let method = req.method().clone();
     let result = match (method.clone(), path.as_str()) {
         (Method::POST, "/analytics") => post(req).await,
-        (Method::GET, "/analytics") => get(&query(&req), Detail::Total).await,
-        (Method::GET, "/analytics/perworker") => get(&query(&req), Detail::PerWorker).await,
-        (Method::GET, "/analytics/allslices") => all_slices(&query(&req)).await,
-        (Method::GET, "/analytics/range") => range(&query(&req)).await,
+        (Method::GET, "/analytics") => async { get(&query(&req)?, Detail::Total).await }.await,
+        (Method::GET, "/analytics/perworker") => {
+            async { get(&query(&req)?, Detail::PerWorker).await }.await
+        }
+        (Method::GET, "/analytics/allslices") => async { all_slices(&query(&req)?).await }.await,
+        (Method::GET, "/analytics/range") => async { range(&query(&req)?).await }.await,
         (Method::GET, "/analytics/health") => health().await,
         (_, p) if ROUTES.contains(&p) => {
-            let allow = if p == "/analytics" {
-                "GET, POST"
+            let allow: &[&str] = if p == "/analytics" {
+                &["GET", "POST"]
             } else {
-                "GET"
+                &["GET"]
             };
-            let mut r = Problem::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                format!("{method} is not allowed on {p}; use {allow}"),
-            )
-            .into_response();
-            r.headers_mut()
-                .insert("allow", HeaderValue::from_static(allow));
-            return r;
+            Err(Problem::method_not_allowed(method.as_str(), p, allow))
         }
         (_, p) => Err(Problem::new(StatusCode::NOT_FOUND, format!("no route {p}"))),
     };
     result.unwrap_or_else(Problem::into_response)
 }
 
-fn query(req: &Request) -> Params {
-    Params::from_query(req.uri().query())
+/// The query string's parameters (400 naming one that is not UTF-8).
+fn query(req: &Request) -> Result<Params, Problem> {
+    Params::strict_query(req.uri().query())
 }
+
+/// The largest form body of `POST /analytics`: 413 beyond.
+pub const MAX_FORM_BYTES: usize = 64 << 10;
 
 async fn config() -> Result<std::rc::Rc<Config>, Problem> {
     Ok(settings::config().await?)
@@ -80,20 +78,28 @@ async fn config() -> Result<std::rc::Rc<Config>, Problem> {
 
 /// `POST /analytics`: parameters in the query string or a form body, in any order.
 async fn post(req: Request) -> Result<Response<String>, Problem> {
-    let is_form = req
+    let content_type = req
         .headers()
         .get("content-type")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or("");
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    let has_body = tally_common::body::declared_length(req.headers()).is_none_or(|n| n > 0);
+    if !is_form && !content_type.is_empty() && has_body {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!(
+                "header `content-type` must be application/x-www-form-urlencoded (or absent), not {content_type:?}"
+            ),
+        ));
+    }
     let mut raw = req.uri().query().unwrap_or("").as_bytes().to_vec();
     if is_form {
-        let body = req.into_body().bytes().await.map_err(|e| {
-            Problem::bad_request(format!("the request body could not be read: {e:?}"))
-        })?;
+        let body = tally_common::body::read(req, MAX_FORM_BYTES).await?;
         raw.push(b'&');
         raw.extend_from_slice(&body);
     }
-    let params = Params::from_form(&raw);
+    let params = Params::strict_form(&raw)?;
     let event = request::event(&params)?;
     let config = config().await?;
     // A repeated event id was counted by its first delivery: accepted all the same.

@@ -19,6 +19,8 @@ pub mod keys;
 pub mod model;
 pub mod placement;
 pub mod privacy;
+#[cfg(test)]
+mod properties;
 pub mod render;
 pub mod request;
 pub mod routing;

@@ -2,6 +2,7 @@
 //! host, counting into the real Redis over several logical shards (Redis databases of the
 //! local server), each test under its own key prefix.
 
+mod bad_input;
 mod basics;
 mod concurrency;
 mod params;

@@ -45,16 +45,24 @@ fn no_raw_user_name_exists_anywhere_in_redis() {
     let host = shards.start(dir.path(), &[("slices_hll", "true")], &[]);
     let prefix = shards.backends.prefix.clone();
     let names: Vec<String> = (0..50)
-        .map(|i| format!("{prefix}-Person.{i}@example.org"))
+        .map(|i| match i % 3 {
+            0 => format!("{prefix}-Person.{i}@example.org"),
+            1 => format!("{prefix}-Ünïcødé-名前-{i}"),
+            _ => format!("{prefix} with spaces+plus {i}"),
+        })
         .collect();
     for (i, name) in names.iter().enumerate() {
         let slice = (i % 4) as i64;
         let kind = if i % 2 == 0 { "click" } else { "impression" };
         let user: String = form_urlencoded(name);
-        event(
-            &host,
-            &format!("timestamp={}&user={user}&{kind}", T0 + slice * 3600),
-        );
+        // Half with a client event id (kept for dedup), half as a form body.
+        let query = format!("timestamp={}&user={user}&{kind}&id=e{i}", T0 + slice * 3600);
+        if i % 2 == 0 {
+            event(&host, &query);
+        } else {
+            let reply = host.post("/analytics", "application/x-www-form-urlencoded", &query);
+            assert_eq!(reply.status, 202, "{}", reply.body);
+        }
     }
     let total: u64 = (0..4)
         .map(|s| triple(&summary(&host, T0 + s * 3600)).0)
@@ -74,7 +82,15 @@ fn no_raw_user_name_exists_anywhere_in_redis() {
     );
     for (db, key, values) in &all {
         for name in &names {
-            for needle in [name.as_bytes(), name.split('@').next().unwrap().as_bytes()] {
+            let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+            let encoded = form_urlencoded(name);
+            let local = name.split('@').next().unwrap();
+            for needle in [
+                name.as_bytes(),
+                local.as_bytes(),
+                hex.as_bytes(),
+                encoded.as_bytes(),
+            ] {
                 assert!(
                     !contains(key, needle),
                     "db {db} key {:?} holds a user name",
@@ -96,7 +112,7 @@ fn no_raw_user_name_exists_anywhere_in_redis() {
         let rest = String::from_utf8_lossy(&key[prefix.len() + 1..]).to_string();
         assert!(
             rest == "placements"
-                || ["users", "counts", "hll"]
+                || ["users", "counts", "hll", "ids"]
                     .iter()
                     .any(|k| rest.ends_with(&format!(":{k}"))),
             "unexpected key {rest}"
@@ -104,7 +120,7 @@ fn no_raw_user_name_exists_anywhere_in_redis() {
     }
     // The user hashes are 16-byte keyed hashes.
     for (_, key, values) in &own {
-        if key.ends_with(b":users") {
+        if key.ends_with(b":users") || key.ends_with(b":ids") {
             assert!(values.iter().all(|v| v.len() == 16), "{values:?}");
         }
     }
