@@ -139,10 +139,10 @@ proptest! {
             "(redis|postgres|https?)://([a-z]{1,8}(:[a-z]{0,4})?@)?[a-z0-9.\\[\\]:]{1,16}(:[0-9]{1,6})?(/[a-z?=&]{0,8})?",
         ],
     ) {
-        if let Ok(allowed) = AllowedHosts::parse(&rules) {
-            if let Err(e) = allowed.check(&url) {
-                prop_assert!(!e.to_string().is_empty());
-            }
+        if let Ok(allowed) = AllowedHosts::parse(&rules)
+            && let Err(e) = allowed.check(&url)
+        {
+            prop_assert!(!e.to_string().is_empty());
         }
     }
 
