@@ -13,7 +13,7 @@ fn cases(now: i64) -> Vec<Case> {
     let long_user = "x".repeat(1025);
     vec![
         post("user=a&click").expect(400, "`timestamp`"),
-        post(&format!("timestamp=x&user=a&click")).expect(400, "`timestamp`"),
+        post("timestamp=x&user=a&click").expect(400, "`timestamp`"),
         post("timestamp=1.5&user=a&click").expect(400, "`timestamp`"),
         post("timestamp=9223372036854775808&user=a&click").expect(400, "`timestamp`"),
         post("timestamp=1e309&user=a&click").expect(400, "`timestamp`"),
