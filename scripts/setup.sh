@@ -3,6 +3,11 @@
 # already is: the wasm32-wasip2 Rust target, PostgreSQL and Redis on 127.0.0.1, and the
 # `tally` database and role. Safe to run again; fast when all is in place.
 set -euo pipefail
+# `--browser` also installs headless Chromium and its WebDriver (the dashboard's browser
+# tests; scripts/test.sh passes it).
+browser=0
+[ "${1:-}" = --browser ] && browser=1
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 
 PG_PORT="${TALLY_PG_PORT:-5432}"
 REDIS_PORT="${TALLY_REDIS_PORT:-6379}"
@@ -35,6 +40,30 @@ if [ ${#missing[@]} -gt 0 ]; then
         echo "  sudo apt-get install -y postgresql redis-server" >&2
         exit 1
     fi
+fi
+
+# --- Node.js: the dashboard's chart library is vendored at build time with `npm ci` ----
+apt_install() {
+    if is_root && command -v apt-get >/dev/null; then
+        say "installing $*"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq "$@" >/dev/null
+    else
+        echo "Tally needs $*. Install them with:" >&2
+        echo "  sudo apt-get install -y $*" >&2
+        exit 1
+    fi
+}
+command -v npm >/dev/null || apt_install nodejs npm
+web="$ROOT/components/dashboard/web"
+if [ ! -f "$web/node_modules/uplot/dist/uPlot.iife.min.js" ] \
+    || [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
+    say "installing the dashboard's chart library (npm ci)"
+    npm ci --prefix "$web" --no-audit --no-fund --loglevel=error
+fi
+if [ "$browser" = 1 ] && ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; }; then
+    apt_install chromium chromium-driver
 fi
 
 # --- Redis -----------------------------------------------------------------------------

@@ -137,7 +137,10 @@ impl HttpServer {
     ) -> Response<WasiBody> {
         let started = Instant::now();
         let path = req.uri().path().to_string();
-        if path == "/metrics" && self.router.route(&path).is_none() {
+        // `/metrics` is the host's unless a component routes it by name (`/metrics` or
+        // `/metrics/...`): a catch-all `/...` (the dashboard's static site) does not take it.
+        let unclaimed = |m: tally_manifest::RouteMatch| m.component_route.is_empty();
+        if path == "/metrics" && self.router.route(&path).is_none_or(unclaimed) {
             return text(StatusCode::OK, self.metrics.render());
         }
         let Some(matched) = self.router.route(&path) else {

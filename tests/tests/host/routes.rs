@@ -71,6 +71,38 @@ fn exact_wildcard_most_specific_and_404() {
 }
 
 #[test]
+fn metrics_stay_with_the_host_under_a_catch_all() {
+    let wasm = probe();
+    let app = ManifestBuilder::new().http("/...", "site").component(
+        "site",
+        &wasm,
+        &[],
+        &[("name", "site")],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::start(&app.write(dir.path()), &[], &[]);
+    assert_eq!(component_of(&host, "/anything").1["component"], "site");
+    let metrics = host.get("/metrics");
+    assert_eq!(metrics.status, 200);
+    assert!(
+        metrics
+            .body
+            .contains(r#"tally_http_requests_total{component="site",status="200"} 1"#),
+        "{}",
+        metrics.body
+    );
+    // A component that names the route takes it.
+    let app = ManifestBuilder::new()
+        .http("/...", "site")
+        .http("/metrics", "exporter")
+        .component("site", &wasm, &[], &[("name", "site")])
+        .component("exporter", &wasm, &[], &[("name", "exporter")]);
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::start(&app.write(dir.path()), &[], &[]);
+    assert_eq!(component_of(&host, "/metrics").1["component"], "exporter");
+}
+
+#[test]
 fn spin_headers_describe_the_match() {
     let dir = tempfile::tempdir().unwrap();
     let host = Host::start(&app().write(dir.path()), &[], &[]);
