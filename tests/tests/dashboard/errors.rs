@@ -59,9 +59,15 @@ fn an_unavailable_service_is_named_on_its_page() {
             "{id}"
         );
     }
+    // The health answers' details name what is down.
     let detail = b.text("#service-points .status");
     assert!(
-        detail.starts_with("The points service is unavailable (503)"),
+        detail.starts_with("The points service is unavailable (503): redis is unreachable"),
+        "{detail}"
+    );
+    let detail = b.text("#service-slices .status");
+    assert!(
+        detail.contains("redis://127.0.0.1:1 is unreachable"),
         "{detail}"
     );
     b.screenshot("overview-redis-down");

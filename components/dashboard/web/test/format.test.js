@@ -76,6 +76,17 @@ test("failures name the service and what went wrong", () => {
     describeFailure("ingest", 503, "application/json", JSON.stringify({ component: "ingest" })),
     "The ingest service is unavailable (503).",
   );
+  // Health answers name what is down.
+  const health = (body) => describeFailure("x", 503, "application/json", JSON.stringify(body));
+  assert.equal(
+    health({ component: "ingest", postgres: { reachable: true }, redis: { reachable: false, error: "refused" } }),
+    "The x service is unavailable (503): redis is unreachable (refused)",
+  );
+  assert.equal(
+    health({ status: "degraded", shards: [{ address: "redis://h:1", reachable: false, error: null }, { address: "redis://h:2", reachable: true }] }),
+    "The x service is unavailable (503): redis://h:1 is unreachable",
+  );
+  assert.equal(health({ status: "unavailable", redis: "Connection refused" }), "The x service is unavailable (503): redis is unreachable (Connection refused)");
   assert.equal(
     describeFailure("points", 400, "application/problem+json", problem("parameter `limit` has an invalid value")),
     "The points service refused the request (400): parameter `limit` has an invalid value",

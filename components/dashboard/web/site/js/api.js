@@ -15,13 +15,33 @@ export function valid(result) {
   return result;
 }
 
+/**
+ * What a health answer says is down: every backend marked `"reachable": false` (with its
+ * error), or a backend whose status text is not "ok" (`{"redis": "connection refused"}`).
+ */
+export function unreachable(body) {
+  const down = [];
+  const visit = (name, v) => {
+    if (Array.isArray(v)) {
+      v.forEach((item) => visit((item && (item.address || item.url)) || name, item));
+    } else if (v && typeof v === "object") {
+      if (v.reachable === false) down.push(v.error ? `${name} is unreachable (${v.error})` : `${name} is unreachable`);
+      else for (const [k, x] of Object.entries(v)) visit(k, x);
+    } else if (["redis", "postgres"].includes(name) && typeof v === "string" && v !== "ok") {
+      down.push(`${name} is unreachable (${v})`);
+    }
+  };
+  visit("a backend", body);
+  return down.join("; ");
+}
+
 /** The sentence for a failed answer of `service` (pure; the page shows it as it is). */
 export function describeFailure(service, status, contentType, bodyText) {
   let detail = "";
   if (/json/.test(contentType || "")) {
     try {
       const body = JSON.parse(bodyText);
-      detail = (body && (body.detail || body.error || body.title)) || "";
+      detail = (body && (body.detail || body.error || body.title)) || unreachable(body);
     } catch {
       detail = "";
     }
