@@ -18,6 +18,20 @@ pub fn copy_migrations(id: &str, dir: &Path) {
     }
 }
 
+/// A manifest declaring the app variables `redis_url` and `postgres_url` as the test's
+/// backends.
+pub fn backend_variables(backends: &Backends) -> ManifestBuilder {
+    ManifestBuilder::new()
+        .variable(
+            "redis_url",
+            &format!("{{ default = {:?} }}", backends.redis_url),
+        )
+        .variable(
+            "postgres_url",
+            &format!("{{ default = {:?} }}", backends.postgres_url),
+        )
+}
+
 /// The `ingest` component.
 pub mod ingest {
     use super::*;
@@ -64,15 +78,7 @@ pub mod ingest {
         let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let mut hosts = vec!["redis://127.0.0.1:6379", "postgres://127.0.0.1:5432"];
         hosts.extend(allowed);
-        let builder = ManifestBuilder::new()
-            .variable(
-                "redis_url",
-                &format!("{{ default = {:?} }}", backends.redis_url),
-            )
-            .variable(
-                "postgres_url",
-                &format!("{{ default = {:?} }}", backends.postgres_url),
-            )
+        let builder = backend_variables(backends)
             .http("/...", "ingest")
             .component("ingest", &component_wasm("tally-ingest"), &hosts, &vars);
         extra(builder)
@@ -180,15 +186,7 @@ pub mod probe {
     /// The app variables `redis_url`, `postgres_url` and `prefix` of `backends`, and the
     /// probe as component `probe` on `/...`.
     pub fn manifest(backends: &Backends) -> ManifestBuilder {
-        ManifestBuilder::new()
-            .variable(
-                "redis_url",
-                &format!("{{ default = {:?} }}", backends.redis_url),
-            )
-            .variable(
-                "postgres_url",
-                &format!("{{ default = {:?} }}", backends.postgres_url),
-            )
+        backend_variables(backends)
             .variable("prefix", &format!("{{ default = {:?} }}", backends.prefix))
             .http("/...", "probe")
             .component("probe", &wasm(), &HOSTS, &variables("probe"))

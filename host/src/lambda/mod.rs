@@ -141,13 +141,7 @@ impl Handler {
 
     async fn s3_event(&self, event: Value) -> anyhow::Result<Value> {
         let parsed: S3Event = serde_json::from_value(event.clone()).context("not an S3 event")?;
-        let (status, body) = self
-            .post(
-                &self.events_path,
-                "application/json",
-                serde_json::to_vec(&event)?,
-            )
-            .await?;
+        let (status, body) = self.post_event(&event).await?;
         let answer = String::from_utf8_lossy(&body);
         tracing::info!(records = parsed.records.len(), status, "S3 event delivered");
         if status != 200 {
@@ -158,13 +152,7 @@ impl Handler {
 
     async fn sqs_event(&self, event: Value) -> anyhow::Result<Value> {
         let parsed: SqsEvent = serde_json::from_value(event.clone()).context("not an SQS event")?;
-        let (status, body) = self
-            .post(
-                &self.events_path,
-                "application/json",
-                serde_json::to_vec(&event)?,
-            )
-            .await?;
+        let (status, body) = self.post_event(&event).await?;
         let response = batch::sqs_failures(&parsed, status, &body);
         let failed = response.batch_item_failures.len();
         batch_response("SQS", parsed.records.len(), status, failed, response)
@@ -195,6 +183,12 @@ impl Handler {
             anyhow::bail!("the cron handler of `{}` failed", self.component.env.id);
         }
         Ok(json!({ "component": self.component.env.id, "timestamp": timestamp }))
+    }
+
+    /// An S3 or SQS event, unchanged, as `POST <events path>`; the status and body.
+    async fn post_event(&self, event: &Value) -> anyhow::Result<(u16, Bytes)> {
+        let body = serde_json::to_vec(event)?;
+        self.post(&self.events_path, "application/json", body).await
     }
 
     /// `POST path` to the component through the HTTP trigger; the status and body.
