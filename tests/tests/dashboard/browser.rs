@@ -221,6 +221,13 @@ impl Browser {
         );
     }
 
+    /// Resizes the window (a phone is about 420 pixels wide).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.rt
+            .block_on(self.client().set_window_size(width, height))
+            .expect("the window resizes");
+    }
+
     /// Saves a screenshot of the window as `target/dashboard-screenshots/<name>.png`.
     pub fn screenshot(&self, name: &str) -> PathBuf {
         let png = self

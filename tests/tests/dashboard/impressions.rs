@@ -82,6 +82,18 @@ fn daily_and_per_kind_charts_show_the_seeded_counts() {
     );
     b.screenshot("impressions");
 
+    // On a phone-sized window the cards stack and the charts shrink to fit: nothing
+    // scrolls sideways.
+    b.resize(420, 900);
+    b.wait_for(
+        "the charts to fit",
+        "return document.documentElement.scrollWidth <= window.innerWidth \
+         && document.querySelector('#daily-chart canvas').clientWidth < 400",
+        vec![],
+    );
+    b.screenshot("impressions-narrow");
+    b.resize(1280, 1100);
+
     // A range without data is an empty state that says so, not an empty chart.
     b.goto("/impressions.html?from=2001-01-01&to=2001-01-07&kinds=email");
     assert_eq!(b.settled("daily-card"), "empty");
