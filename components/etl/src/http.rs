@@ -38,10 +38,16 @@ async fn route(config: &Config, req: Request) -> Result<Response<String>, Proble
     let path = req.uri().path().trim_end_matches('/').to_string();
     let segments: Vec<&str> = path.split('/').skip(1).collect();
     let params = Params::strict_query(req.uri().query())?;
+    params.refuse_nul()?;
     let method = req.method().clone();
     match (method.clone(), segments.as_slice()) {
         (Method::POST, ["etl", "batches"]) => batch(config, &params, req).await,
         (Method::POST, ["etl", "events"]) => {
+            let content_type = req
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok());
+            tally_common::body::require_json(content_type)?;
             let body = tally_common::body::read(req, MAX_EVENT_BYTES).await?;
             let items = events::parse(&body).map_err(Problem::bad_request)?;
             let (status, body) = trigger::events(config, items).await?;
@@ -122,10 +128,28 @@ async fn route(config: &Config, req: Request) -> Result<Response<String>, Proble
                 }),
             ))
         }
-        (_, s) => Err(Problem::new(
-            StatusCode::NOT_FOUND,
-            format!("no route {method} /{}", s.join("/")),
-        )),
+        (_, s) => Err(match allowed(s) {
+            Some(allow) => {
+                Problem::method_not_allowed(method.as_str(), &format!("/{}", s.join("/")), allow)
+            }
+            None => Problem::new(
+                StatusCode::NOT_FOUND,
+                format!("no route {method} /{}", s.join("/")),
+            ),
+        }),
+    }
+}
+
+/// The methods a known path answers (a 405's `allow`); `None` for an unknown path.
+fn allowed(segments: &[&str]) -> Option<&'static [&'static str]> {
+    match segments {
+        ["etl", "batches" | "events"] | ["etl", "retry", _] => Some(&["POST"]),
+        ["etl", "files" | "health"]
+        | ["etl", "files", _]
+        | ["ads", "metrics", "top"]
+        | ["ads", "metrics.csv"]
+        | ["ads", _, "metrics"] => Some(&["GET"]),
+        _ => None,
     }
 }
 

@@ -18,6 +18,8 @@ pub mod http;
 pub mod ledger;
 pub mod load;
 pub mod parser;
+#[cfg(test)]
+mod properties;
 pub mod query;
 pub mod row;
 pub mod s3;

@@ -137,6 +137,10 @@ fn id<'r>(record: &'r ByteRecord, i: usize, name: &str) -> Result<&'r str, Strin
     if v.is_empty() {
         return Err(format!("`{name}` is empty"));
     }
+    if v.contains('\0') {
+        // Postgres `text` cannot hold NUL: staging the row would fail the whole file.
+        return Err(format!("`{name}` contains a NUL character"));
+    }
     if v.len() > MAX_ID_BYTES {
         return Err(format!(
             "`{name}` has {} bytes; at most {MAX_ID_BYTES} are accepted",
@@ -233,6 +237,21 @@ mod tests {
             parse(&h, &latin1)
                 .unwrap_err()
                 .contains("`user_id` is not UTF-8")
+        );
+    }
+
+    /// Regression (property `a_file_parses_the_same_in_any_pieces`): a NUL in an id was
+    /// accepted, and Postgres refuses it when the row is staged, failing the whole file.
+    #[test]
+    fn a_nul_in_an_id_is_a_bad_row() {
+        let line = "100\t2019-01-03 00:00:10 UTC\tview\ta\0b\tu1\t1.2.3.4\t";
+        let e = parse(&header(), &record(line)).unwrap_err();
+        assert!(e.contains("`impression_id`") && e.contains("NUL"), "{e}");
+        let line = "100\t2019-01-03 00:00:10 UTC\tview\ti1\t\0\t1.2.3.4\t";
+        assert!(
+            parse(&header(), &record(line))
+                .unwrap_err()
+                .contains("`user_id`")
         );
     }
 }

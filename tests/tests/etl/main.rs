@@ -1,6 +1,7 @@
 //! End-to-end tests of `etl`: the component driven through `tally up` against the real
 //! Postgres (a schema of each test's own) and a real loopback S3-style object server.
 
+mod bad_input;
 mod batches;
 mod dashboard;
 mod events;
