@@ -192,3 +192,29 @@ pub mod probe {
             .component("probe", &wasm(), &HOSTS, &variables("probe"))
     }
 }
+
+/// The `etl` component on `/etl/...` and `/ads/...`, fetching objects from `s3_endpoint`.
+pub mod etl {
+    use super::*;
+
+    /// The manifest; `hosts` are the outbound hosts (Postgres and the object server).
+    pub fn manifest(backends: &Backends, s3_endpoint: &str, hosts: &[&str]) -> ManifestBuilder {
+        ManifestBuilder::new()
+            .variable(
+                "postgres_url",
+                &format!("{{ default = {:?} }}", backends.postgres_url),
+            )
+            .http("/etl/...", "etl")
+            .http("/ads/...", "etl")
+            .component(
+                "etl",
+                &component_wasm("tally-etl"),
+                hosts,
+                &[
+                    ("postgres_url", "{{ postgres_url }}"),
+                    ("etl_s3_endpoint", s3_endpoint),
+                    ("etl_max_bad_row_percent", "1"),
+                ],
+            )
+    }
+}

@@ -4,6 +4,7 @@
 //! after retrying the failed ones, the counts must be exact — nothing lost, nothing
 //! counted twice — and the host must have stayed up and reconnected on its own.
 
+mod etl;
 mod ingest;
 mod points;
 mod slices;
