@@ -36,21 +36,22 @@ fn the_root_manifest_follows_the_hosts_rules() {
     }
 }
 
-fn newest_mtime(dir: &Path, patterns: &[String]) -> (SystemTime, usize) {
-    let mut newest = SystemTime::UNIX_EPOCH;
-    let mut count = 0;
-    for pattern in patterns {
-        let full = dir.join(pattern);
-        for path in glob::glob(full.to_str().unwrap()).expect("a valid watch glob") {
-            let modified = std::fs::metadata(path.unwrap())
-                .unwrap()
-                .modified()
-                .unwrap();
-            newest = newest.max(modified);
-            count += 1;
-        }
-    }
-    (newest, count)
+fn modified(path: &Path) -> SystemTime {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The workspace files cargo's dep-info (`<artifact>.d`) says `artifact` was built from.
+fn built_from(artifact: &Path) -> Vec<PathBuf> {
+    let info = artifact.with_extension("d");
+    let text = std::fs::read_to_string(&info).unwrap_or_else(|e| panic!("{}: {e}", info.display()));
+    let (target, deps) = text.split_once(": ").expect("`target: deps`");
+    assert_eq!(Path::new(target), artifact, "{}", info.display());
+    deps.split_whitespace()
+        .map(PathBuf::from)
+        .filter(|p| p.starts_with(workspace_root()))
+        .collect()
 }
 
 #[test]
@@ -65,25 +66,30 @@ fn every_build_command_produces_the_source_it_names() {
             .status()
             .unwrap();
         assert!(status.success(), "`{id}`: `{}` failed", build.command);
-        let built = std::fs::metadata(&component.source)
-            .unwrap_or_else(|_| panic!("`{id}`: {} missing", component.source.display()))
-            .modified()
-            .unwrap();
-        // `watch` names the component's sources (for `spin watch`; else the crate's
-        // folder by convention): the build is newer than all of them.
-        let fallback = [format!("components/{id}/**/*.rs")];
-        let watch = if build.watch.is_empty() {
-            &fallback[..]
-        } else {
-            &build.watch[..]
-        };
-        let (newest_source, count) = newest_mtime(&workdir, watch);
-        assert!(count > 0, "`{id}`: the watch globs match no file");
+        // The command wrote `source`, from the component's sources, after their last change.
+        let built = modified(&component.source);
+        let sources = built_from(&component.source);
+        let own = format!("components/{id}/src/");
         assert!(
-            built >= newest_source,
-            "`{id}`: {} is older than its sources",
+            sources.iter().any(|p| p.to_string_lossy().contains(&own)),
+            "`{id}`: {} is not built from {own}",
             component.source.display()
         );
+        for source in &sources {
+            assert!(
+                built >= modified(source),
+                "`{id}`: older than {}",
+                source.display()
+            );
+        }
+        // `watch` (for `spin watch`) names files that exist.
+        for pattern in &build.watch {
+            let full = workdir.join(pattern);
+            let matched = glob::glob(full.to_str().unwrap())
+                .expect("a valid glob")
+                .count();
+            assert!(matched > 0, "`{id}`: watch glob {pattern} matches nothing");
+        }
     }
 }
 
