@@ -99,7 +99,11 @@ echo
 
 # 3. The 30-day dashboard query for the busiest ad (1000), hourly and daily.
 TO=$(date -u -d "$FIRST_DAY + 30 days" +%Y-%m-%d)
+# (Daily points count distinct ids over the ad's fact rows of each day: a heavier query,
+# measured with a twentieth of the requests.)
 for G in hour day; do
+    N=$REQUESTS
+    [ "$G" = day ] && N=$(( REQUESTS / 20 > 10 ? REQUESTS / 20 : 10 ))
     Q="$URL/ads/1000/metrics?from=$FIRST_DAY&to=$TO&granularity=$G"
-    echo "30 days, granularity=$G: $("$TARGET/release/examples/latency" --requests "$REQUESTS" "$Q")"
+    echo "30 days, granularity=$G: $("$TARGET/release/examples/latency" --requests "$N" "$Q")"
 done

@@ -15,7 +15,7 @@ use clap::Parser;
 struct Args {
     /// The URL.
     url: String,
-    /// Requests in all (after 50 warm-up requests per client).
+    /// Requests in all (after 10 warm-up requests per client).
     #[arg(long, default_value_t = 2000)]
     requests: usize,
     /// Concurrent clients.
@@ -37,7 +37,7 @@ fn main() {
                         let _ = r.body_mut().read_to_vec().expect("a body");
                         t.elapsed()
                     };
-                    (0..50).for_each(|_| {
+                    (0..10).for_each(|_| {
                         get();
                     });
                     (0..per_client).map(|_| get()).collect::<Vec<_>>()

@@ -2,24 +2,16 @@ use serde_json::{Value, json};
 
 use super::*;
 
-/// An S3 notification record as AWS sends it.
+/// An S3 notification record as AWS sends it (`testdata/s3-put-record.json`), for
+/// `event` of `bucket`/`key` with `etag`.
 fn s3_record(event: &str, bucket: &str, key: &str, etag: &str) -> Value {
-    json!({
-        "eventVersion": "2.1",
-        "eventSource": "aws:s3",
-        "awsRegion": "us-east-1",
-        "eventTime": "2019-01-04T00:00:00.000Z",
-        "eventName": event,
-        "userIdentity": {"principalId": "AWS:AIDAEXAMPLE"},
-        "requestParameters": {"sourceIPAddress": "127.0.0.1"},
-        "responseElements": {"x-amz-request-id": "R", "x-amz-id-2": "I"},
-        "s3": {
-            "s3SchemaVersion": "1.0",
-            "configurationId": "etl",
-            "bucket": {"name": bucket, "ownerIdentity": {"principalId": "A"}, "arn": format!("arn:aws:s3:::{bucket}")},
-            "object": {"key": key, "size": 100, "eTag": etag, "sequencer": "0055AED6DCD90281E5"}
-        }
-    })
+    let mut r: Value =
+        serde_json::from_str(include_str!("../testdata/s3-put-record.json")).unwrap();
+    r["eventName"] = json!(event);
+    r["s3"]["bucket"]["name"] = json!(bucket);
+    r["s3"]["object"]["key"] = json!(key);
+    r["s3"]["object"]["eTag"] = json!(etag);
+    r
 }
 
 fn sqs(id: &str, body: &str) -> Value {

@@ -215,9 +215,18 @@ fn text(v: Option<String>) -> ParameterValue {
     v.map(ParameterValue::Str).unwrap_or(ParameterValue::DbNull)
 }
 
-fn summary_params(summary: Option<&Summary>) -> [ParameterValue; 4] {
+/// `$1`..`$10` of a ledger row: name, version, source, bucket, key, ETag, SHA-256, rows,
+/// bad rows, bad lines.
+fn row_params(file: &FileRef, version: &str, summary: Option<&Summary>) -> Vec<ParameterValue> {
+    let (source, bucket, key, etag) = file.columns();
     let bad_lines = summary.map(|s| serde_json::to_vec(&s.bad_lines).unwrap_or_default());
-    [
+    vec![
+        ParameterValue::Str(file.name.clone()),
+        ParameterValue::Str(version.into()),
+        ParameterValue::Str(source.into()),
+        text(bucket),
+        text(key),
+        text(etag),
         text(summary.map(|s| s.sha256.clone())),
         ParameterValue::Int64(summary.map_or(0, |s| s.rows as i64)),
         ParameterValue::Int64(summary.map_or(0, |s| s.bad_rows as i64)),
@@ -233,16 +242,7 @@ pub async fn claim(
     version: &str,
     summary: &Summary,
 ) -> Result<Option<i64>, Problem> {
-    let (source, bucket, key, etag) = file.columns();
-    let mut params = vec![
-        ParameterValue::Str(file.name.clone()),
-        ParameterValue::Str(version.into()),
-        ParameterValue::Str(source.into()),
-        text(bucket),
-        text(key),
-        text(etag),
-    ];
-    params.extend(summary_params(Some(summary)));
+    let params = row_params(file, version, Some(summary));
     let sql = "INSERT INTO etl_files AS f (name, version, source, bucket, key, etag, sha256, \
             rows, bad_rows, bad_lines, status, loaded_at) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'loaded', now()) \
@@ -266,16 +266,7 @@ pub async fn fail(
     summary: Option<&Summary>,
     error: &str,
 ) -> Result<Option<Entry>, Problem> {
-    let (source, bucket, key, etag) = file.columns();
-    let mut params = vec![
-        ParameterValue::Str(file.name.clone()),
-        ParameterValue::Str(version.into()),
-        ParameterValue::Str(source.into()),
-        text(bucket),
-        text(key),
-        text(etag),
-    ];
-    params.extend(summary_params(summary));
+    let mut params = row_params(file, version, summary);
     params.push(ParameterValue::Str(error.into()));
     let sql = "INSERT INTO etl_files AS f (name, version, source, bucket, key, etag, sha256, \
             rows, bad_rows, bad_lines, error, status, attempts) \

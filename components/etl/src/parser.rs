@@ -20,6 +20,9 @@ pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// every fact table).
 pub const MAX_DAYS: usize = 400;
 
+/// Bytes gathered before they are parsed (whole lines): one `csv` reader per region.
+pub const REGION_BYTES: usize = 256 << 10;
+
 /// How many bad rows are reported with their line numbers.
 pub const REPORTED_BAD_ROWS: usize = 20;
 
@@ -140,26 +143,16 @@ impl Parser {
     pub fn feed(&mut self, bytes: &[u8]) -> Result<Vec<Chunk>, ParseError> {
         self.hasher.update(bytes);
         self.bytes += bytes.len() as u64;
-        match memchr_last(bytes) {
-            None => {
-                self.carry.extend_from_slice(bytes);
-                if self.carry.len() > MAX_LINE_BYTES {
-                    return Err(ParseError::LineTooLong(self.lines_before + 1));
-                }
+        self.carry.extend_from_slice(bytes);
+        if self.carry.len() >= REGION_BYTES {
+            if let Some(end) = memchr_last(&self.carry) {
+                let mut region = std::mem::take(&mut self.carry);
+                self.lines(&region[..=end])?;
+                region.drain(..=end);
+                self.carry = region;
             }
-            Some(end) => {
-                let (complete, rest) = bytes.split_at(end + 1);
-                if self.carry.is_empty() {
-                    self.lines(complete)?;
-                } else {
-                    let mut region = std::mem::take(&mut self.carry);
-                    region.extend_from_slice(complete);
-                    self.lines(&region)?;
-                }
-                if rest.len() > MAX_LINE_BYTES {
-                    return Err(ParseError::LineTooLong(self.lines_before + 1));
-                }
-                self.carry.extend_from_slice(rest);
+            if self.carry.len() > MAX_LINE_BYTES {
+                return Err(ParseError::LineTooLong(self.lines_before + 1));
             }
         }
         Ok(std::mem::take(&mut self.ready))
@@ -201,6 +194,7 @@ impl Parser {
     fn lines(&mut self, region: &[u8]) -> Result<(), ParseError> {
         let mut reader = ReaderBuilder::new()
             .delimiter(b'\t')
+            .terminator(csv::Terminator::Any(b'\n'))
             .quoting(false)
             .has_headers(false)
             .flexible(true)

@@ -1,5 +1,6 @@
 //! One data row: validated into the staging columns, or refused with the reason.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use csv::ByteRecord;
@@ -65,8 +66,8 @@ pub struct Event<'a> {
     pub impression_id: &'a str,
     /// `user_id`, trimmed.
     pub user_id: &'a str,
-    /// `ip`.
-    pub ip: IpAddr,
+    /// `ip`, canonical (an IPv4 address that parses is canonical as written).
+    pub ip: Cow<'a, str>,
 }
 
 impl Event<'_> {
@@ -81,7 +82,7 @@ impl Event<'_> {
             .impression_ids
             .push(Some(self.impression_id.to_string()));
         chunk.user_ids.push(Some(self.user_id.to_string()));
-        chunk.ips.push(Some(self.ip.to_string()));
+        chunk.ips.push(Some(self.ip.clone().into_owned()));
     }
 }
 
@@ -110,9 +111,11 @@ pub fn parse<'r>(header: &Header, record: &'r ByteRecord) -> Result<Event<'r>, S
     let impression_id = id(record, header.impression_id, "impression_id")?;
     let user_id = id(record, header.user_id, "user_id")?;
     let ip = text(record, header.ip, "ip")?;
-    let ip = ip
-        .parse::<IpAddr>()
-        .map_err(|_| format!("`ip` {ip:?} is not an IP address"))?;
+    let ip = match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V4(_)) => Cow::Borrowed(ip),
+        Ok(v6) => Cow::Owned(v6.to_string()),
+        Err(_) => return Err(format!("`ip` {ip:?} is not an IP address")),
+    };
     Ok(Event {
         ad_id,
         micros,
@@ -185,6 +188,10 @@ mod tests {
         assert_eq!(chunk.user_ids[0].as_deref(), Some("aar3nbl"));
         // IPs are stored canonically, so one address is one session however written.
         assert_eq!(chunk.ips[1].as_deref(), Some("2001:db8::1"));
+        assert_eq!(chunk.ips[0].as_deref(), Some("107.77.173.4"));
+        // IPv4 text that parses is canonical already (leading zeros are refused).
+        let zeros = record("1\t2019-01-03 00:00:10 UTC\tview\ti\tu\t010.0.0.1");
+        assert!(parse(&h, &zeros).unwrap_err().contains("`ip`"));
     }
 
     #[test]

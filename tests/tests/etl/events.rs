@@ -5,25 +5,14 @@ use serde_json::{Value, json};
 
 use super::{App, sample, testdata};
 
-/// An S3 `ObjectCreated:Put` notification record for `bucket`/`key` (URL-encoded as S3
-/// does) with `etag`.
+/// An S3 `ObjectCreated:Put` notification record (`testdata/s3-put-record.json`) for
+/// `bucket`/`key` (URL-encoded as S3 does) with `etag`.
 fn s3_record(bucket: &str, key: &str, etag: &str) -> Value {
-    json!({
-        "eventVersion": "2.1",
-        "eventSource": "aws:s3",
-        "awsRegion": "us-east-1",
-        "eventTime": "2024-05-02T00:00:00.000Z",
-        "eventName": "ObjectCreated:Put",
-        "userIdentity": {"principalId": "AWS:AIDAEXAMPLE"},
-        "requestParameters": {"sourceIPAddress": "127.0.0.1"},
-        "responseElements": {"x-amz-request-id": "R", "x-amz-id-2": "I"},
-        "s3": {
-            "s3SchemaVersion": "1.0",
-            "configurationId": "etl",
-            "bucket": {"name": bucket, "ownerIdentity": {"principalId": "A"}, "arn": format!("arn:aws:s3:::{bucket}")},
-            "object": {"key": key, "size": 1, "eTag": etag, "sequencer": "0055AED6DCD90281E5"}
-        }
-    })
+    let mut r: Value = serde_json::from_str(&testdata("s3-put-record.json")).unwrap();
+    r["s3"]["bucket"]["name"] = json!(bucket);
+    r["s3"]["object"]["key"] = json!(key);
+    r["s3"]["object"]["eTag"] = json!(etag);
+    r
 }
 
 fn sqs_message(id: &str, body: &str) -> Value {
