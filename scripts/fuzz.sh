@@ -12,12 +12,11 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 cases="${2:-1000000}"
 export PROPTEST_CASES="$cases"
-# Build first, so the time limit is spent on cases, not on compiling.
-cargo test --release --no-run -q --lib -p tally-common -p tally-ingest -p tally-slices \
-    -p tally-points -p tally-streams
-cargo test --release --no-run -q -p tally-manifest --test properties
 run() {
     local what="$1"; shift
+    # Build first (same arguments, so nothing is rebuilt), so the time limit is spent on
+    # cases, not on compiling or waiting for cargo's lock.
+    cargo test --release --no-run -q "$@"
     echo "== $what: up to ${seconds}s, PROPTEST_CASES=$cases"
     set +e
     timeout --signal=INT "$seconds" cargo test --release -q "$@" -- --test-threads=2
@@ -35,7 +34,5 @@ run tally-slices   -p tally-slices --lib properties
 run tally-points   -p tally-points --lib properties
 run tally-streams  -p tally-streams --lib properties
 run tally-manifest -p tally-manifest --test properties
-if [ -d components/etl/src ] && grep -q "mod properties" components/etl/src/lib.rs 2>/dev/null; then
-    run tally-etl -p tally-etl --lib properties
-fi
+run tally-etl      -p tally-etl --lib properties
 echo "fuzz: no property failed"
