@@ -45,7 +45,7 @@ impl App {
         let s3 = S3Server::start();
         let dir = tempfile::tempdir().unwrap();
         tally_tests::apps::copy_migrations("etl", dir.path());
-        let mut vars = vec![
+        let mut vars = [
             ("postgres_url", "{{ postgres_url }}".to_string()),
             ("etl_s3_endpoint", s3.url().to_string()),
             ("etl_max_bad_row_percent", "1".to_string()),
