@@ -50,6 +50,7 @@ pub fn seed(redis: &Redis, layout: &Layout) -> usize {
                         ts1: start,
                         ts2: start + w * 1200,
                         mode: Mode::Diffadd,
+                        id: None,
                     });
                 }
             }
@@ -75,6 +76,7 @@ pub fn fresh_write(thread: usize, i: usize) -> Write {
         ts1,
         ts2: ts1 + 1800,
         mode: Mode::Diffadd,
+        id: None,
     }
 }
 
