@@ -134,3 +134,31 @@ fn answer(objects: &Objects, method: &Method, url: &str) -> Response<std::io::Cu
         _ => Response::from_string("method not allowed").with_status_code(405),
     }
 }
+
+/// An S3 `ObjectCreated:Put` notification record (the fixture
+/// `components/etl/testdata/s3-put-record.json`) for `bucket`/`key` (give the key
+/// URL-encoded, as S3 does) with `etag`.
+pub fn put_record(bucket: &str, key: &str, etag: &str) -> serde_json::Value {
+    let path = crate::workspace_root().join("components/etl/testdata/s3-put-record.json");
+    let text = std::fs::read_to_string(&path).expect("the S3 record fixture");
+    let mut record: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    record["s3"]["bucket"]["name"] = bucket.into();
+    record["s3"]["object"]["key"] = key.into();
+    record["s3"]["object"]["eTag"] = etag.into();
+    record
+}
+
+/// A message of a Lambda SQS event with `body`.
+pub fn sqs_message(id: &str, body: &str) -> serde_json::Value {
+    serde_json::json!({
+        "messageId": id,
+        "receiptHandle": format!("handle-{id}"),
+        "body": body,
+        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1714608000000"},
+        "messageAttributes": {},
+        "md5OfBody": "0",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:etl",
+        "awsRegion": "us-east-1"
+    })
+}

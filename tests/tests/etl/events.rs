@@ -1,33 +1,11 @@
 //! `POST /etl/events` (S3 and SQS events), fetching from the object server, the ledger's
 //! failures, retries and dead letters.
 
-use serde_json::{Value, json};
+use serde_json::json;
+
+use tally_tests::s3::{put_record as s3_record, sqs_message};
 
 use super::{App, sample, testdata};
-
-/// An S3 `ObjectCreated:Put` notification record (`testdata/s3-put-record.json`) for
-/// `bucket`/`key` (URL-encoded as S3 does) with `etag`.
-fn s3_record(bucket: &str, key: &str, etag: &str) -> Value {
-    let mut r: Value = serde_json::from_str(&testdata("s3-put-record.json")).unwrap();
-    r["s3"]["bucket"]["name"] = json!(bucket);
-    r["s3"]["object"]["key"] = json!(key);
-    r["s3"]["object"]["eTag"] = json!(etag);
-    r
-}
-
-fn sqs_message(id: &str, body: &str) -> Value {
-    json!({
-        "messageId": id,
-        "receiptHandle": format!("handle-{id}"),
-        "body": body,
-        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1714608000000"},
-        "messageAttributes": {},
-        "md5OfBody": "0",
-        "eventSource": "aws:sqs",
-        "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:etl",
-        "awsRegion": "us-east-1"
-    })
-}
 
 fn gets(app: &App) -> usize {
     app.s3

@@ -1,7 +1,9 @@
 //! End-to-end tests of `tally lambda`: the host as a Lambda custom runtime polling a
 //! Runtime API served on loopback by the test, each event kind delivered and both the
-//! function's answer and its effects in Redis/Postgres checked.
+//! function's answer and its effects in Redis/Postgres checked (S3 and SQS events with a
+//! loopback object server).
 
+mod etl;
 mod events;
 mod http;
 mod kinesis;
@@ -11,7 +13,7 @@ mod schedule;
 use std::path::Path;
 
 use tally_tests::lambda::Function;
-use tally_tests::{Backends, ManifestBuilder, apps, host_binary};
+use tally_tests::{Backends, ManifestBuilder, apps, host_binary, workspace_root};
 
 /// The probe app (`probe` on `/...`) plus a second copy of the probe as `other` on
 /// `/other/...`, a cron trigger, and a third component needing a variable nobody sets:
@@ -66,8 +68,9 @@ pub fn start(
 ) -> Fixture {
     let backends = Backends::new(test);
     let dir = tempfile::tempdir().unwrap();
-    if component == "ingest" {
-        apps::copy_migrations("ingest", dir.path());
+    let migrations = workspace_root().join(format!("components/{component}/migrations"));
+    if migrations.is_dir() {
+        apps::copy_migrations(component, dir.path());
     }
     let manifest = app(&backends).write(dir.path());
     let mut env = env.to_vec();
