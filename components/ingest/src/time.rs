@@ -40,12 +40,15 @@ pub fn parse_instant(name: &str, value: &str) -> Result<DateTime<Utc>, Problem> 
     if let Ok(dt) = DateTime::parse_from_rfc3339(v) {
         return in_range(name, dt.with_timezone(&Utc));
     }
+    // A date-time without offset is UTC; a `Z` without seconds (`2017-01-02T00:00Z`, as
+    // the README's examples write it) is too, though RFC 3339 needs the seconds.
+    let naive = v.strip_suffix(['Z', 'z']).unwrap_or(v);
     for format in [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%dT%H:%M",
         "%Y-%m-%d %H:%M:%S%.f",
     ] {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(v, format) {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(naive, format) {
             return in_range(name, dt.and_utc());
         }
     }
@@ -155,6 +158,8 @@ mod tests {
         );
         assert_eq!(parse_instant("from", "2017-01-01T05:00:00").unwrap(), t);
         assert_eq!(parse_instant("from", "2017-01-01T05:00").unwrap(), t);
+        // Found by the security test using the README's example form.
+        assert_eq!(parse_instant("from", "2017-01-01T05:00Z").unwrap(), t);
         assert_eq!(parse_instant("from", "1483246800").unwrap(), t);
         assert_eq!(
             parse_instant("from", "2017-01-01").unwrap(),

@@ -171,6 +171,22 @@ fn hostile_ids_are_values_never_sql() {
         );
         assert_eq!(put.status, 200, "{id}: {}", put.body);
         assert_eq!(put.json()["author_id"], *id);
+        let hourly = app.get_json(&format!(
+            "/impressions/hourly?from=2017-01-01T00:00Z&to=2017-01-01T01:00Z&author_id={}",
+            enc(id)
+        ));
+        assert_eq!(hourly["series"][0]["impressions"], 1, "{id}: {hourly}");
+        let daily = app.call(
+            "GET",
+            &format!(
+                "/api/v1/artist_invites/{}/daily?stream_kind={}",
+                enc(id),
+                enc(id)
+            ),
+            &[],
+            None,
+        );
+        assert_eq!(daily.status, 204, "{id}: {}", daily.body);
         let total = app.get_json(&format!("/api/v1/artist_invites/{}/total", enc(id)));
         assert_eq!(total["data"]["artist_invite_id"], *id);
         assert_eq!(
@@ -191,6 +207,22 @@ fn hostile_ids_are_values_never_sql() {
     let mut expected = hostile.to_vec();
     expected.sort();
     assert_eq!(names, expected);
+    // The export writes each value back exactly (RFC 4180 quoting).
+    let csv = app.call(
+        "GET",
+        "/impressions/export?from=2017-01-01&to=2017-01-02",
+        &admin,
+        None,
+    );
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    for id in hostile {
+        let quoted = if id.contains(['"', ',']) {
+            format!("\"{}\"", id.replace('"', "\"\""))
+        } else {
+            id.to_string()
+        };
+        assert!(csv.body.contains(&quoted), "{id}: {}", csv.body);
+    }
     // Where a value is illegal (NUL), it is refused by name, and nothing ran.
     let nul = event(
         "2017-01-01T00:00:00Z",
