@@ -11,7 +11,6 @@ mod rollups;
 mod security;
 mod wit;
 
-
 use serde_json::{Value, json};
 use tally_tests::apps::copy_migrations;
 use tally_tests::{Backends, Host, ManifestBuilder};
