@@ -18,11 +18,11 @@ pub mod routes;
 mod template;
 pub mod variables;
 
+pub use filter::{Filter, FilterError, filter};
 pub use manifest::{
     Application, ApplicationTrigger, Build, Component, CronTrigger, HttpExecutor, HttpTrigger,
     Location, Manifest, ManifestError, RedisTrigger, Route, Variable,
 };
-pub use filter::{Filter, FilterError, filter};
 pub use outbound::{AllowedHosts, OutboundError};
 pub use routes::{RouteError, RouteMatch, Router, spin_headers};
 pub use variables::{ResolvedVariables, VariableError, expand_template, resolve};
