@@ -136,57 +136,63 @@ impl Cluster {
         layout: &Layout,
         pairs: &[(Vec<u8>, Vec<u8>)],
     ) -> Result<Vec<State>, StoreError> {
-        let groups = group(pairs, self.urls.len(), |p| &p.0);
-        let calls = groups
-            .iter()
-            .enumerate()
-            .filter(|(_, idx)| !idx.is_empty())
-            .map(|(i, idx)| {
-                let batch: Vec<&(Vec<u8>, Vec<u8>)> = idx.iter().map(|&j| &pairs[j]).collect();
-                async move {
-                    let reply = self
-                        .call(i, "EVAL", scripts::scores_args(&layout.prefix, &batch))
-                        .await?;
-                    scripts::states(&reply).map_err(|e| self.reply_error(i, e))
-                }
-            });
-        let mut out = vec![None; pairs.len()];
-        for (idx, part) in groups
-            .iter()
-            .filter(|idx| !idx.is_empty())
-            .zip(join_all(calls).await)
-        {
-            for (&j, state) in idx.iter().zip(part?) {
-                out[j] = state;
-            }
-        }
-        Ok(out)
+        self.per_instance(
+            pairs,
+            |p| &p.0,
+            |i, batch| async move {
+                let reply = self
+                    .call(i, "EVAL", scripts::scores_args(&layout.prefix, &batch))
+                    .await?;
+                scripts::states(&reply).map_err(|e| self.reply_error(i, e))
+            },
+        )
+        .await
     }
 
     /// Both sides of each key, whole, in the order given.
     pub async fn dump(&self, layout: &Layout, keys: &[Vec<u8>]) -> Result<Vec<Sides>, StoreError> {
-        let groups = group(keys, self.urls.len(), |k| k);
+        self.per_instance(
+            keys,
+            |k| k,
+            |i, batch| async move {
+                let batch: Vec<&[u8]> = batch.iter().map(|k| &k[..]).collect();
+                let reply = self
+                    .call(i, "EVAL", scripts::dump_args(&layout.prefix, &batch))
+                    .await?;
+                scripts::dumped(batch.len(), reply).map_err(|e| self.reply_error(i, e))
+            },
+        )
+        .await
+    }
+
+    /// Scatter/gather: one concurrent `call(instance, its items)` per instance holding
+    /// some of `items` (by `key_of`), each answering one result per item it was given;
+    /// the results come back in the order of `items`.
+    async fn per_instance<'a, T, R, F, Fut>(
+        &self,
+        items: &'a [T],
+        key_of: impl Fn(&T) -> &[u8],
+        call: F,
+    ) -> Result<Vec<R>, StoreError>
+    where
+        R: Clone + Default,
+        F: Fn(usize, Vec<&'a T>) -> Fut,
+        Fut: Future<Output = Result<Vec<R>, StoreError>>,
+    {
+        let groups = group(items, self.urls.len(), key_of);
         let calls = groups
             .iter()
             .enumerate()
             .filter(|(_, idx)| !idx.is_empty())
-            .map(|(i, idx)| {
-                let batch: Vec<&[u8]> = idx.iter().map(|&j| &keys[j][..]).collect();
-                async move {
-                    let reply = self
-                        .call(i, "EVAL", scripts::dump_args(&layout.prefix, &batch))
-                        .await?;
-                    scripts::dumped(batch.len(), reply).map_err(|e| self.reply_error(i, e))
-                }
-            });
-        let mut out = vec![Sides::default(); keys.len()];
+            .map(|(i, idx)| call(i, idx.iter().map(|&j| &items[j]).collect()));
+        let mut out = vec![R::default(); items.len()];
         for (idx, part) in groups
             .iter()
             .filter(|idx| !idx.is_empty())
             .zip(join_all(calls).await)
         {
-            for (&j, sides) in idx.iter().zip(part?) {
-                out[j] = sides;
+            for (&j, result) in idx.iter().zip(part?) {
+                out[j] = result;
             }
         }
         Ok(out)
