@@ -199,6 +199,28 @@ pub mod etl {
 
     /// The manifest; `hosts` are the outbound hosts (Postgres and the object server).
     pub fn manifest(backends: &Backends, s3_endpoint: &str, hosts: &[&str]) -> ManifestBuilder {
+        manifest_with(backends, s3_endpoint, hosts, &[])
+    }
+
+    /// Like [`manifest`], with component variables `overrides` (name, value).
+    pub fn manifest_with(
+        backends: &Backends,
+        s3_endpoint: &str,
+        hosts: &[&str],
+        overrides: &[(&str, &str)],
+    ) -> ManifestBuilder {
+        let mut vars = vec![
+            ("postgres_url", "{{ postgres_url }}"),
+            ("etl_s3_endpoint", s3_endpoint),
+            ("etl_max_bad_row_percent", "1"),
+        ];
+        for (name, value) in overrides {
+            let slot = vars
+                .iter_mut()
+                .find(|(n, _)| n == name)
+                .unwrap_or_else(|| panic!("etl has no variable {name}"));
+            slot.1 = value;
+        }
         ManifestBuilder::new()
             .variable(
                 "postgres_url",
@@ -206,15 +228,6 @@ pub mod etl {
             )
             .http("/etl/...", "etl")
             .http("/ads/...", "etl")
-            .component(
-                "etl",
-                &component_wasm("tally-etl"),
-                hosts,
-                &[
-                    ("postgres_url", "{{ postgres_url }}"),
-                    ("etl_s3_endpoint", s3_endpoint),
-                    ("etl_max_bad_row_percent", "1"),
-                ],
-            )
+            .component("etl", &component_wasm("tally-etl"), hosts, &vars)
     }
 }

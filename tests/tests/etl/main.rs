@@ -9,7 +9,7 @@ mod events;
 use serde_json::Value;
 use tally_tests::http::{Reply, request};
 use tally_tests::s3::S3Server;
-use tally_tests::{Backends, Host, ManifestBuilder, component_wasm, workspace_root};
+use tally_tests::{Backends, Host, workspace_root};
 
 /// The seed's sample file (27 rows, ads 100/101/102 on 2019-01-03/04).
 pub fn sample() -> String {
@@ -45,33 +45,10 @@ impl App {
         let s3 = S3Server::start();
         let dir = tempfile::tempdir().unwrap();
         tally_tests::apps::copy_migrations("etl", dir.path());
-        let mut vars = [
-            ("postgres_url", "{{ postgres_url }}".to_string()),
-            ("etl_s3_endpoint", s3.url().to_string()),
-            ("etl_max_bad_row_percent", "1".to_string()),
-        ];
-        for (k, v) in overrides {
-            let slot = vars
-                .iter_mut()
-                .find(|(n, _)| n == k)
-                .expect("a known variable");
-            slot.1 = v.to_string();
-        }
-        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let s3_host = format!("http://{}", s3.host());
-        let manifest = ManifestBuilder::new()
-            .variable(
-                "postgres_url",
-                &format!("{{ default = {:?} }}", backends.postgres_url),
-            )
-            .http("/etl/...", "etl")
-            .http("/ads/...", "etl")
-            .component(
-                "etl",
-                &component_wasm("tally-etl"),
-                &["postgres://127.0.0.1:5432", &s3_host],
-                &vars,
-            );
+        let hosts = ["postgres://127.0.0.1:5432", s3_host.as_str()];
+        let manifest =
+            tally_tests::apps::etl::manifest_with(&backends, s3.url(), &hosts, overrides);
         let path = manifest.write(dir.path());
         let host = Host::start(&path, &[], args);
         App {
