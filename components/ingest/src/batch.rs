@@ -281,6 +281,27 @@ mod tests {
         assert_eq!(one.impressions.len(), 1);
     }
 
+    /// Found by `fuzz/` (json_bodies): an array in place of an event (or of its `post`,
+    /// `author`, `viewer`) was read positionally by the fast path and could be stored.
+    #[test]
+    fn arrays_are_not_events() {
+        let positional = r#"[null,null,{"id":"p"},{"id":"a"},null,1546300800]"#;
+        let nested = r#"{"post":["p"],"author":{"id":"a"},"viewed_at":1546300800}"#;
+        for (format, body) in [
+            (Format::Json, format!("[{positional}]")),
+            (Format::Ndjson, positional.to_string()),
+            (Format::Json, format!("[{nested}]")),
+            (Format::Ndjson, nested.to_string()),
+            (Format::Ndjson, "[]".to_string()),
+        ] {
+            let b = parse(body.as_bytes(), format, OPEN).unwrap();
+            assert!(b.impressions.is_empty(), "{body} was stored");
+            assert_eq!(b.rejected.len(), 1, "{body}");
+            let error = &b.rejected[0].error;
+            assert!(error.contains("object"), "{body}: {error}");
+        }
+    }
+
     #[test]
     fn content_types() {
         let f = Format::from_content_type;

@@ -6,7 +6,8 @@
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{Deserializer, Visitor};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Deserializer, MapAccess, Visitor};
 
 use crate::event::{self, Impression, KIND, Outcome, Window};
 
@@ -38,6 +39,26 @@ impl<'de> Deserialize<'de> for Id {
     }
 }
 
+/// A `T` read only from a JSON object: derived struct deserializers also accept an array
+/// of the fields in order, which the tree path refuses ("must be an object").
+struct Object<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Object<T>, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Object<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Object<T>, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(Object)
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
 #[derive(Deserialize)]
 struct Holder {
     #[serde(default)]
@@ -60,11 +81,11 @@ pub struct RawEvent {
     #[serde(default)]
     event_name: Option<String>,
     #[serde(default)]
-    post: Option<Post>,
+    post: Option<Object<Post>>,
     #[serde(default)]
-    author: Option<Holder>,
+    author: Option<Object<Holder>>,
     #[serde(default)]
-    viewer: Option<Holder>,
+    viewer: Option<Object<Holder>>,
     #[serde(default)]
     viewed_at: Option<f64>,
     #[serde(default)]
@@ -87,15 +108,15 @@ impl RawEvent {
         {
             return Ok(Outcome::Ignored);
         }
-        let post = self.post.ok_or("field `post` is missing")?;
+        let Object(post) = self.post.ok_or("field `post` is missing")?;
         let post_id =
             event::check_id("post.id", text(post.id))?.ok_or("field `post.id` is missing")?;
-        let author = self.author.ok_or("field `author` is missing")?;
+        let Object(author) = self.author.ok_or("field `author` is missing")?;
         let author_id =
             event::check_id("author.id", text(author.id))?.ok_or("field `author.id` is missing")?;
         let viewer_id = match self.viewer {
             None => None,
-            Some(v) => Some(
+            Some(Object(v)) => Some(
                 event::check_id("viewer.id", text(v.id))?.ok_or("field `viewer.id` is missing")?,
             ),
         };
@@ -117,12 +138,13 @@ impl RawEvent {
 
 /// The events of a JSON array body, if every one has the right types.
 pub fn array(body: &[u8]) -> Option<Vec<RawEvent>> {
-    serde_json::from_slice(body).ok()
+    let events: Vec<Object<RawEvent>> = serde_json::from_slice(body).ok()?;
+    Some(events.into_iter().map(|Object(e)| e).collect())
 }
 
 /// One NDJSON line, if it has the right types.
 pub fn one(line: &[u8]) -> Option<RawEvent> {
-    serde_json::from_slice(line).ok()
+    serde_json::from_slice(line).ok().map(|Object(e)| e)
 }
 
 #[cfg(test)]
@@ -172,6 +194,17 @@ mod tests {
             assert!(one(e.to_string().as_bytes()).is_none(), "{e}");
         }
         assert!(array(b"[{}, {\"post\": 1}]").is_none());
+        // Arrays are not events, at any level (serde would read a struct from a sequence).
+        for e in [
+            json!([]),
+            json!([null, null, {"id": "p"}, {"id": "a"}, null, 1]),
+            json!({"post": ["p"], "author": {"id": "a"}, "viewed_at": 1}),
+            json!({"post": {"id": "p"}, "author": ["a"], "viewed_at": 1}),
+            json!({"post": {"id": "p"}, "author": {"id": "a"}, "viewer": [], "viewed_at": 1}),
+        ] {
+            assert!(one(e.to_string().as_bytes()).is_none(), "{e}");
+            assert!(array(json!([e]).to_string().as_bytes()).is_none(), "{e}");
+        }
         let v: Value = json!([{}, {"post": {"id": "1"}}]);
         assert_eq!(array(v.to_string().as_bytes()).map(|a| a.len()), Some(2));
     }

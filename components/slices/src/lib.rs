@@ -8,7 +8,7 @@
 //! Modules without I/O (unit-tested natively): [`slicing`], [`routing`], [`privacy`],
 //! [`addresses`], [`admission`], [`config`], [`keys`], [`scripts`], [`model`], [`request`], [`render`], [`error`].
 //! Adapters: [`settings`] (variables), [`shards`] (connections), [`store`] (Redis calls), [`placement`] (recorded
-//! placements), [`service`] (operations), [`http`] (routes), [`wit`] (typed export).
+//! placements), [`service`] (operations), [`http`] (routes), `wit` (typed export, wasm only).
 
 pub mod addresses;
 pub mod admission;
@@ -30,12 +30,9 @@ pub mod settings;
 pub mod shards;
 pub mod slicing;
 pub mod store;
+// The export symbols of the entry points are not valid in a native library (the fuzz
+// targets in fuzz/ link this crate natively).
+#[cfg(target_arch = "wasm32")]
+mod entry;
+#[cfg(target_arch = "wasm32")]
 pub mod wit;
-
-use spin_sdk::http::{Request, Response};
-
-/// The HTTP entry point.
-#[spin_sdk::http_service]
-async fn handle(req: Request) -> Response<String> {
-    http::handle(req).await
-}

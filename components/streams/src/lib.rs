@@ -27,34 +27,11 @@ pub mod reconcile;
 pub mod roshi;
 pub mod scripts;
 pub mod shard;
-mod typed;
 pub mod walker;
 
-use spin_sdk::http::{Request, Response};
-use spin_sdk::http_service;
-
-#[http_service]
-async fn handle(req: Request) -> Result<Response<String>, std::convert::Infallible> {
-    Ok(api::handle(req).await)
-}
-
-/// The cron trigger: one bounded step of the repair walk.
-struct Cron;
-
-impl tally_common::cron::CronHandler for Cron {
-    async fn handle_cron_event(
-        _metadata: tally_common::cron::Metadata,
-    ) -> Result<(), tally_common::cron::Error> {
-        let fail = tally_common::cron::Error::Other;
-        let cfg = config::Config::load().await.map_err(fail)?;
-        let report = walker::run(&cfg.farm, cfg.repair_keys)
-            .await
-            .map_err(|e| fail(e.to_string()))?;
-        if report.writes > 0 || !report.skipped.is_empty() {
-            eprintln!("streams: repair walk {}", report.to_json());
-        }
-        Ok(())
-    }
-}
-
-tally_common::cron::export_cron!(Cron);
+// The export symbols of the entry points are not valid in a native library (the fuzz
+// targets in fuzz/ link this crate natively).
+#[cfg(target_arch = "wasm32")]
+mod entry;
+#[cfg(target_arch = "wasm32")]
+mod typed;

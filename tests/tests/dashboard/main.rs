@@ -5,6 +5,7 @@
 //! go to `target/dashboard-screenshots/`.
 
 mod ads;
+mod bad_input;
 mod browser;
 mod errors;
 mod impressions;
