@@ -197,6 +197,9 @@ pub mod probe {
 pub mod etl {
     use super::*;
 
+    /// The admin token (`etl_admin_token`) the tests configure.
+    pub const TOKEN: &str = "etl-test-token";
+
     /// The manifest; `hosts` are the outbound hosts (Postgres and the object server).
     pub fn manifest(backends: &Backends, s3_endpoint: &str, hosts: &[&str]) -> ManifestBuilder {
         manifest_with(backends, s3_endpoint, hosts, &[])
@@ -213,6 +216,7 @@ pub mod etl {
             ("postgres_url", "{{ postgres_url }}"),
             ("etl_s3_endpoint", s3_endpoint),
             ("etl_max_bad_row_percent", "1"),
+            ("etl_admin_token", TOKEN),
         ];
         for (name, value) in overrides {
             let slot = vars

@@ -1,10 +1,16 @@
 //! Configuration from Spin variables.
 
 use spin_sdk::http::StatusCode;
+use tally_common::auth;
 use tally_common::problem::Problem;
 
 /// Every variable the component reads.
-pub const VARIABLES: [&str; 3] = ["postgres_url", "etl_s3_endpoint", "etl_max_bad_row_percent"];
+pub const VARIABLES: [&str; 4] = [
+    "postgres_url",
+    "etl_s3_endpoint",
+    "etl_max_bad_row_percent",
+    "etl_admin_token",
+];
 
 /// The component's settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +22,8 @@ pub struct Config {
     pub s3_endpoint: String,
     /// A file with more than this percentage of bad rows is rejected whole.
     pub max_bad_row_percent: f64,
+    /// The bearer token of the admin route (`POST /etl/retry/:id`); empty disables it.
+    pub admin_token: String,
 }
 
 impl Config {
@@ -52,7 +60,21 @@ impl Config {
             postgres_url,
             s3_endpoint,
             max_bad_row_percent,
+            admin_token: text("etl_admin_token"),
         })
+    }
+
+    /// Checks `authorization: Bearer <etl_admin_token>` for the admin route: 401 (with
+    /// `www-authenticate`) without it or with a wrong token, 403 when no token is
+    /// configured (the route is disabled).
+    pub fn admin(&self, authorization: Option<&str>) -> Result<(), Problem> {
+        if self.admin_token.is_empty() {
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "this route is disabled: set the variable `etl_admin_token`",
+            ));
+        }
+        auth::bearer(&self.admin_token, authorization, "etl_admin_token")
     }
 
     /// Reads the variables.
@@ -97,6 +119,29 @@ mod tests {
         .unwrap();
         assert_eq!(c.s3_endpoint, "https://s3.example.com");
         assert_eq!(c.max_bad_row_percent, 2.5);
+    }
+
+    #[test]
+    fn the_admin_route_needs_the_token() {
+        let off = config(&[("postgres_url", "p")]).unwrap();
+        assert_eq!(off.admin(Some("Bearer x")).unwrap_err().status, 403);
+        let on = config(&[("postgres_url", "p"), ("etl_admin_token", " s3cret ")]).unwrap();
+        assert_eq!(on.admin_token, "s3cret");
+        let refused = on.admin(None).unwrap_err();
+        assert_eq!(refused.status, 401);
+        assert!(
+            refused.detail.contains("<etl_admin_token>"),
+            "{}",
+            refused.detail
+        );
+        assert!(
+            refused
+                .headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("www-authenticate"))
+        );
+        assert_eq!(on.admin(Some("Bearer nope")).unwrap_err().status, 401);
+        assert!(on.admin(Some("Bearer s3cret")).is_ok());
     }
 
     #[test]

@@ -54,6 +54,11 @@ async fn route(config: &Config, req: Request) -> Result<Response<String>, Proble
             Ok(reply(status, &body))
         }
         (Method::POST, ["etl", "retry", id]) => {
+            let authorization = req
+                .headers()
+                .get("authorization")
+                .and_then(|v| v.to_str().ok());
+            config.admin(authorization)?;
             let id = query::id("id", id)?;
             let (outcome, status) = trigger::retry(config, id).await?;
             outcome_reply(outcome, status)

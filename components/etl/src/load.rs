@@ -10,7 +10,7 @@ use std::time::Instant;
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use serde::Serialize;
-use spin_sdk::pg::{Connection, DbValue, ParameterValue};
+use spin_sdk::pg::{Connection, DbValue, ParameterValue, Row};
 use tally_common::problem::Problem;
 
 use crate::config::Config;
@@ -20,7 +20,7 @@ use crate::row::Chunk;
 use crate::sql;
 
 /// Facts a load inserted (not stored before).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Facts {
     /// New distinct impressions (per ad and hour).
     pub impressions: i64,
@@ -32,6 +32,38 @@ pub struct Facts {
     pub users: i64,
     /// `ad_metrics` rows (ad, hour) changed.
     pub hours: i64,
+    /// UTC days the file created: their partitions were built in bulk.
+    pub days: i64,
+}
+
+impl Facts {
+    /// The counts of a [`sql::FACTS`] or [`sql::BULK_FACTS`] result row (zeros for none).
+    fn from_row(row: Option<&Row>) -> Facts {
+        let n = |i: usize| match row.map(|r| &r[i]) {
+            Some(DbValue::Int64(n)) => *n,
+            _ => 0,
+        };
+        Facts {
+            impressions: n(0),
+            clicks: n(1),
+            sessions: n(2),
+            users: n(3),
+            hours: n(4),
+            days: 0,
+        }
+    }
+
+    /// Both counts added up.
+    fn plus(self, o: Facts) -> Facts {
+        Facts {
+            impressions: self.impressions + o.impressions,
+            clicks: self.clicks + o.clicks,
+            sessions: self.sessions + o.sessions,
+            users: self.users + o.users,
+            hours: self.hours + o.hours,
+            days: self.days + o.days,
+        }
+    }
 }
 
 /// Where a load's time went, in milliseconds.
@@ -43,10 +75,15 @@ pub struct Timings {
     pub parse_ms: u64,
     /// Of which staging inserts (in Postgres, while the next chunk is parsed).
     pub stage_ms: u64,
-    /// Creating missing day partitions.
+    /// Locking the file's days (waiting for a concurrent load creating one of them) and
+    /// creating missing partitions of days that exist.
     pub partitions_ms: u64,
-    /// The ledger decision, the fact inserts, the metrics and the commit.
+    /// The ledger decision and the `ON CONFLICT` facts of the days that exist.
     pub facts_ms: u64,
+    /// Building the days the file creates: fresh tables, primary keys, attach.
+    pub bulk_ms: u64,
+    /// The commit.
+    pub commit_ms: u64,
 }
 
 fn ms(since: Instant) -> u64 {
@@ -251,7 +288,9 @@ async fn stage(conn: &Connection, chunk: Chunk) -> Result<(), LoadError> {
 }
 
 /// The decision and the facts, inside the transaction; `None` when the version is
-/// already loaded (the caller rolls back).
+/// already loaded (the caller rolls back). The days that exist take the `ON CONFLICT`
+/// path; the days the file creates are built in bulk, last (their attach locks the fact
+/// tables until the commit).
 async fn finish(
     config: &Config,
     conn: &Connection,
@@ -260,41 +299,76 @@ async fn finish(
     summary: &Summary,
     took: &mut Timings,
 ) -> Result<Option<(i64, Facts)>, LoadError> {
-    let started = Instant::now();
-    if !summary.days.is_empty() {
-        // On a connection of its own, committed at once: creating a partition locks its
-        // fact table, which must not stay locked for the rest of this load.
-        let ddl = Connection::open(&config.postgres_url).await?;
-        let days: Vec<Option<i32>> = summary.days.iter().map(|d| Some(*d)).collect();
-        ddl.query(
-            sql::ENSURE_PARTITIONS,
-            vec![ParameterValue::ArrayInt32(days)],
-        )
-        .await?
-        .collect()
-        .await?;
-    }
-    took.partitions_ms = ms(started);
-    let started = Instant::now();
+    let mut started = Instant::now();
     let Some(file_id) = ledger::claim(conn, file, version, summary).await? else {
         return Ok(None);
     };
-    conn.execute(sql::ANALYZE_STAGING, vec![]).await?;
-    let rows = conn.query(sql::FACTS, vec![]).await?.collect().await?;
-    let n = |i: usize| match rows.first().map(|r| &r[i]) {
-        Some(DbValue::Int64(n)) => *n,
-        _ => 0,
+    let days: Vec<i32> = summary.days.iter().copied().collect();
+    let created = if days.is_empty() {
+        Vec::new()
+    } else {
+        let rows = conn
+            .query(sql::LOCK_DAYS, vec![sql::days_param(&days)])
+            .await?
+            .collect()
+            .await?;
+        match rows.first().map(|r| &r[0]) {
+            Some(DbValue::ArrayInt32(d)) => d.iter().flatten().copied().collect(),
+            _ => Vec::new(),
+        }
     };
-    let new = Facts {
-        impressions: n(0),
-        clicks: n(1),
-        sessions: n(2),
-        users: n(3),
-        hours: n(4),
-    };
+    let existing: Vec<i32> = days.into_iter().filter(|d| !created.contains(d)).collect();
+    if !existing.is_empty() {
+        // On a connection of its own, committed at once: creating a partition locks its
+        // fact table, which must not stay locked for the rest of this load. (This load
+        // holds no lock on the fact tables yet.)
+        let ddl = Connection::open(&config.postgres_url).await?;
+        ddl.query(sql::ENSURE_PARTITIONS, vec![sql::days_param(&existing)])
+            .await?
+            .collect()
+            .await?;
+    }
+    took.partitions_ms = lap(&mut started);
+    let mut new = Facts::default();
+    if !existing.is_empty() {
+        conn.execute(sql::ANALYZE_STAGING, vec![]).await?;
+        let rows = conn
+            .query(sql::FACTS, vec![sql::days_param(&created)])
+            .await?
+            .collect()
+            .await?;
+        new = Facts::from_row(rows.first());
+    }
+    took.facts_ms = lap(&mut started);
+    if !created.is_empty() {
+        let rows = conn
+            .query(
+                sql::BULK_FACTS,
+                vec![
+                    sql::days_param(&created),
+                    ParameterValue::Boolean(existing.is_empty()),
+                ],
+            )
+            .await?
+            .collect()
+            .await?;
+        let bulk = Facts {
+            days: created.len() as i64,
+            ..Facts::from_row(rows.first())
+        };
+        new = new.plus(bulk);
+    }
+    took.bulk_ms = lap(&mut started);
     conn.execute("COMMIT", vec![]).await?;
-    took.facts_ms = ms(started);
+    took.commit_ms = lap(&mut started);
     Ok(Some((file_id, new)))
+}
+
+/// Milliseconds since `since`, which restarts now.
+fn lap(since: &mut Instant) -> u64 {
+    let elapsed = ms(*since);
+    *since = Instant::now();
+    elapsed
 }
 
 /// Rolls back after `e` (best effort: a connection left in a transaction is discarded by

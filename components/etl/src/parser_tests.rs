@@ -89,6 +89,34 @@ fn bad_rows_are_skipped_and_counted_by_line() {
 }
 
 #[test]
+fn a_lone_carriage_return_is_data_not_a_line_end() {
+    // `\n` and `\r\n` end rows; a CR anywhere else stays in its field (a user agent, an
+    // id), so it never splits a row or shifts the line numbers.
+    let file = format!(
+        "{HEADER}\
+         1\t2019-01-03 00:00:10 UTC\tview\ta\tu\t10.0.0.1\tUA\rwith a CR\n\
+         2\t2019-01-03 00:00:10 UTC\tview\tb\rc\tu\t10.0.0.1\tUA\r\n\
+         \r\n\
+         x\t2019-01-03 00:00:10 UTC\tview\td\tu\t10.0.0.1\tUA\r\rUA\r\n\
+         3\t2019-01-03 00:00:10 UTC\tview\te\tu\t10.0.0.1\r"
+    );
+    for piece in [1, 2, 5, file.len()] {
+        let (chunks, summary) = read(file.as_bytes(), piece, 100).unwrap();
+        assert_eq!(
+            (summary.rows, summary.bad_rows),
+            (3, 1),
+            "pieces of {piece}"
+        );
+        assert_eq!(summary.bad_lines[0].line, 5);
+        assert!(summary.bad_lines[0].reason.contains("`ad_id`"));
+        let all = concat(&chunks);
+        assert_eq!(all.ad_ids, [Some(1), Some(2), Some(3)]);
+        assert_eq!(all.impression_ids[1].as_deref(), Some("b\rc"));
+        assert_eq!(all.ips[2].as_deref(), Some("10.0.0.1"));
+    }
+}
+
+#[test]
 fn only_the_first_bad_rows_are_listed_but_all_are_counted() {
     let mut file = HEADER.to_string();
     for _ in 0..(REPORTED_BAD_ROWS + 5) {

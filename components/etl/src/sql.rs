@@ -1,6 +1,8 @@
 //! The statements of a load, in the order they run (see `README.md`, "why not COPY"):
 //! one transaction, a temporary staging table filled by multi-row `unnest` inserts, then
-//! set-based inserts of the distinct facts whose newly inserted rows move `ad_metrics`.
+//! set-based inserts of the distinct facts whose newly inserted rows move `ad_metrics`:
+//! `ON CONFLICT DO NOTHING` into the days that exist, and in bulk for the days the file
+//! creates (migration `0002_etl_bulk_days.sql`).
 
 use spin_sdk::pg::ParameterValue;
 
@@ -39,35 +41,46 @@ pub fn stage_params(chunk: Chunk) -> Vec<ParameterValue> {
     ]
 }
 
-/// Creates the day partitions the file needs (`$1`: days since the epoch, `int4[]`).
+/// Locks the file's days for the transaction (`$1`: days since the epoch, `int4[]`) and
+/// returns those that no fact table has a partition for yet (`int4[]`): the days this
+/// load creates, in bulk. A concurrent load of one of them waits here for this one.
+pub const LOCK_DAYS: &str = "SELECT etl_lock_days($1::int4[])";
+
+/// Creates the missing day partitions of days that exist (`$1`: days, `int4[]`).
 pub const ENSURE_PARTITIONS: &str = "SELECT etl_ensure_partitions($1::int4[])";
 
-/// Lets the planner see the staging table's size and spread.
+/// Lets the planner see the staging table's size and spread (for [`FACTS`]).
 pub const ANALYZE_STAGING: &str = "ANALYZE etl_staging";
 
-/// Inserts the distinct facts of staging, skipping stored ones, and adds what was newly
-/// inserted to `ad_metrics`. Inputs are sorted by key, so concurrent loads take row locks
-/// in one order. Returns one row: new impressions, clicks, sessions, users, and the
-/// `ad_metrics` rows touched.
+/// Inserts the distinct facts of staging outside the days `$1` (`int4[]`, the days
+/// [`BULK_FACTS`] creates), skipping stored ones, and adds what was newly inserted to
+/// `ad_metrics`. Inputs are sorted by key (`DISTINCT ON`: a sort, never a hash of ~1M
+/// groups), so concurrent loads take row locks in one order. Returns one row: new
+/// impressions, clicks, sessions, users, and the `ad_metrics` rows touched.
 pub const FACTS: &str = "WITH \
+    old AS NOT MATERIALIZED (SELECT * FROM etl_staging \
+        WHERE NOT hour <@ (SELECT etl_days_range($1::int4[]))), \
     imp AS (INSERT INTO ad_impressions (ad_id, hour, impression_id) \
-        SELECT DISTINCT ad_id, hour, impression_id FROM etl_staging ORDER BY 1, 2, 3 \
+        SELECT DISTINCT ON (ad_id, hour, impression_id) ad_id, hour, impression_id FROM old \
+        ORDER BY ad_id, hour, impression_id \
         ON CONFLICT DO NOTHING RETURNING ad_id, hour), \
     clk AS (INSERT INTO ad_clicks (ad_id, hour, impression_id, user_id, ts) \
-        SELECT DISTINCT ad_id, hour, impression_id, user_id, click_ts FROM etl_staging \
-        WHERE click_ts IS NOT NULL ORDER BY 1, 2, 3, 4, 5 \
+        SELECT DISTINCT ON (ad_id, hour, impression_id, user_id, click_ts) \
+            ad_id, hour, impression_id, user_id, click_ts FROM old WHERE click_ts IS NOT NULL \
+        ORDER BY ad_id, hour, impression_id, user_id, click_ts \
         ON CONFLICT DO NOTHING RETURNING ad_id, hour), \
     ses AS (INSERT INTO ad_sessions (ad_id, hour, ip) \
-        SELECT DISTINCT ad_id, hour, ip FROM etl_staging ORDER BY 1, 2, 3 \
+        SELECT DISTINCT ON (ad_id, hour, ip) ad_id, hour, ip FROM old ORDER BY ad_id, hour, ip \
         ON CONFLICT DO NOTHING RETURNING ad_id, hour), \
     usr AS (INSERT INTO users (ad_id, hour, user_id) \
-        SELECT DISTINCT ad_id, hour, user_id FROM etl_staging ORDER BY 1, 2, 3 \
+        SELECT DISTINCT ON (ad_id, hour, user_id) ad_id, hour, user_id FROM old \
+        ORDER BY ad_id, hour, user_id \
         ON CONFLICT DO NOTHING RETURNING ad_id, hour), \
-    delta AS (SELECT ad_id, hour, sum(i) AS i, sum(c) AS c, sum(s) AS s, sum(u) AS u FROM ( \
-            SELECT ad_id, hour, 1 AS i, 0 AS c, 0 AS s, 0 AS u FROM imp \
-            UNION ALL SELECT ad_id, hour, 0, 1, 0, 0 FROM clk \
-            UNION ALL SELECT ad_id, hour, 0, 0, 1, 0 FROM ses \
-            UNION ALL SELECT ad_id, hour, 0, 0, 0, 1 FROM usr) d \
+    delta AS (SELECT ad_id, hour, count(*) FILTER (WHERE t = 1) AS i, \
+            count(*) FILTER (WHERE t = 2) AS c, count(*) FILTER (WHERE t = 3) AS s, \
+            count(*) FILTER (WHERE t = 4) AS u \
+        FROM (SELECT ad_id, hour, 1 AS t FROM imp UNION ALL SELECT ad_id, hour, 2 FROM clk \
+            UNION ALL SELECT ad_id, hour, 3 FROM ses UNION ALL SELECT ad_id, hour, 4 FROM usr) d \
         GROUP BY ad_id, hour), \
     up AS (INSERT INTO ad_metrics AS m \
             (ad_id, hour, total_impressions, total_clicks, total_sessions, total_users) \
@@ -80,6 +93,18 @@ pub const FACTS: &str = "WITH \
         RETURNING 1) \
     SELECT (SELECT count(*) FROM imp), (SELECT count(*) FROM clk), \
         (SELECT count(*) FROM ses), (SELECT count(*) FROM usr), (SELECT count(*) FROM up)";
+
+/// Builds the partitions of the new days `$1` (`int4[]`, locked by [`LOCK_DAYS`]) from
+/// staging (`$2`: whether all of staging falls on them): fresh tables filled with the
+/// days' distinct facts, primary keys built once, then attached; every fact is new, so
+/// all of them move `ad_metrics`. Returns the same row as [`FACTS`]. Runs after it: the
+/// attach locks the fact tables (SHARE UPDATE EXCLUSIVE) until the commit.
+pub const BULK_FACTS: &str = "SELECT * FROM etl_bulk_facts($1::int4[], $2::bool)";
+
+/// The parameter of [`LOCK_DAYS`], [`ENSURE_PARTITIONS`], [`FACTS`] and [`BULK_FACTS`].
+pub fn days_param(days: &[i32]) -> ParameterValue {
+    ParameterValue::ArrayInt32(days.iter().map(|d| Some(*d)).collect())
+}
 
 #[cfg(test)]
 mod tests {
@@ -115,5 +140,14 @@ mod tests {
             assert!(FACTS.contains(&format!("INSERT INTO {table} ")), "{table}");
         }
         assert_eq!(FACTS.matches("ON CONFLICT DO NOTHING").count(), 4);
+    }
+
+    #[test]
+    fn the_on_conflict_path_leaves_out_the_days_built_in_bulk() {
+        // Every fact insert reads the staging rows outside the new days `$1`.
+        assert_eq!(FACTS.matches("FROM old").count(), 4);
+        assert!(FACTS.contains("NOT hour <@ (SELECT etl_days_range($1::int4[]))"));
+        let days = days_param(&[19844, 19845]);
+        assert!(matches!(days, ParameterValue::ArrayInt32(d) if d == [Some(19844), Some(19845)]));
     }
 }

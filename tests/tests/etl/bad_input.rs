@@ -2,6 +2,7 @@
 //! problem, no row of any table changed), and hostile names and ids through the routes
 //! that touch Postgres (values, never SQL).
 
+use tally_tests::apps::etl;
 use tally_tests::bad_input::{Case, case, postgres_state, run};
 
 use super::{App, sample};
@@ -51,7 +52,14 @@ fn cases() -> Vec<Case> {
         get("/etl/files?limit=99999999999999999999").expect(400, "`limit`"),
         get("/etl/files/abc").expect(400, "`id`"),
         get("/etl/files/1e3").expect(400, "`id`"),
-        case("POST", "/etl/retry/x").expect(400, "`id`"),
+        case("POST", "/etl/retry/x")
+            .header("authorization", format!("Bearer {}", etl::TOKEN))
+            .expect(400, "`id`"),
+        // The admin route: its token first.
+        case("POST", "/etl/retry/1").expect(401, "<etl_admin_token>"),
+        case("POST", "/etl/retry/x")
+            .header("authorization", "Bearer wrong")
+            .expect(401, "bearer token"),
         // Dashboard.
         get(&format!("/ads/x/metrics?{RANGE}")).expect(400, "`ad_id`"),
         get(&format!("/ads/9223372036854775808/metrics?{RANGE}")).expect(400, "`ad_id`"),

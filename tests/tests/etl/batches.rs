@@ -73,10 +73,10 @@ fn hourly_metrics_of_a_hand_computed_fixture() {
     assert_eq!(body["rows"], 13);
     // New facts: impressions a,b,c,d,e (ad 7, hours 10/11/23 and next day 00) = 3+2+1+1,
     // plus z -> 8; clicks 3 + 1 -> 4; sessions 2+2+1+1+1 -> 7; users the same -> 7;
-    // ad_metrics rows: 4 hours of ad 7 and 1 of ad 8.
+    // ad_metrics rows: 4 hours of ad 7 and 1 of ad 8; both days are new (built in bulk).
     assert_eq!(
         body["new"],
-        json!({"impressions": 8, "clicks": 4, "sessions": 7, "users": 7, "hours": 5})
+        json!({"impressions": 8, "clicks": 4, "sessions": 7, "users": 7, "hours": 5, "days": 2})
     );
     assert_eq!(app.metrics(7), owned(hourly_expected()));
     assert_eq!(app.metrics(8), owned(vec![("2024-05-01T10", 1, 1, 1, 1)]));
@@ -113,7 +113,7 @@ fn the_same_file_twice_is_loaded_once() {
     assert_eq!(renamed["status"], "loaded");
     assert_eq!(
         renamed["new"],
-        json!({"impressions": 0, "clicks": 0, "sessions": 0, "users": 0, "hours": 0})
+        json!({"impressions": 0, "clicks": 0, "sessions": 0, "users": 0, "hours": 0, "days": 0})
     );
     assert_eq!(app.metrics(7), owned(hourly_expected()));
 }

@@ -135,12 +135,12 @@ fn an_unreachable_object_is_recorded_as_failed_and_retried() {
     assert_eq!(failed["files"][0]["id"], id);
     assert_eq!(app.table_counts(), [0; 5]);
     // Still missing: a second attempt.
-    let again = app.call("POST", &format!("/etl/retry/{id}"), None);
+    let again = app.retry(id);
     assert_eq!(again.status, 502, "{}", again.body);
     assert_eq!(again.json()["file"]["attempts"], 2);
     // The object arrives; the retry loads it under the event's version.
     app.s3.put("ads", "late.tsv", file);
-    let retried = app.call("POST", &format!("/etl/retry/{id}"), None);
+    let retried = app.retry(id);
     assert_eq!(retried.status, 200, "{}", retried.body);
     assert_eq!(retried.json()["status"], "loaded");
     assert_eq!(retried.json()["file_id"], id);
@@ -154,12 +154,9 @@ fn an_unreachable_object_is_recorded_as_failed_and_retried() {
     );
     assert_eq!(app.get_json("/etl/files?status=failed")["files"], json!([]));
     // A loaded file is not retried; the event delivered again is skipped.
-    assert_eq!(
-        app.call("POST", &format!("/etl/retry/{id}"), None).status,
-        409
-    );
+    assert_eq!(app.retry(id).status, 409);
     assert_eq!(app.event(&event).json()["skipped"], 1);
-    assert_eq!(app.call("POST", "/etl/retry/99999", None).status, 404);
+    assert_eq!(app.retry(99999).status, 404);
 }
 
 #[test]
@@ -169,15 +166,9 @@ fn after_three_failures_an_object_stays_failed() {
     let id = app.event(&event).json()["records"][0]["file"]["id"]
         .as_i64()
         .unwrap();
-    assert_eq!(
-        app.call("POST", &format!("/etl/retry/{id}"), None).status,
-        502
-    );
-    assert_eq!(
-        app.call("POST", &format!("/etl/retry/{id}"), None).status,
-        502
-    );
-    let dead = app.call("POST", &format!("/etl/retry/{id}"), None);
+    assert_eq!(app.retry(id).status, 502);
+    assert_eq!(app.retry(id).status, 502);
+    let dead = app.retry(id);
     assert_eq!(dead.status, 409, "{}", dead.body);
     assert!(
         dead.json()["detail"]
@@ -218,4 +209,35 @@ fn a_rejected_object_is_a_failed_record_with_its_reason() {
     );
     assert_eq!(record["file"]["version"], format!("etag:{etag}"));
     assert_eq!(app.table_counts(), [0; 5]);
+}
+
+#[test]
+fn retries_need_the_admin_token() {
+    let app = App::start("etl_retry_auth");
+    let event = json!({"Records": [s3_record("ads", "missing.tsv", "e-1")]});
+    let id = app.event(&event).json()["records"][0]["file"]["id"]
+        .as_i64()
+        .unwrap();
+    let bearer = |token: &str| format!("Bearer {token}");
+    for authorization in [None, Some(bearer("wrong")), Some("Basic eDp5".to_string())] {
+        let headers: Vec<(&str, &str)> = authorization
+            .as_deref()
+            .map(|a| ("authorization", a))
+            .into_iter()
+            .collect();
+        let url = format!("{}/etl/retry/{id}", app.host.url);
+        let refused = tally_tests::http::request("POST", &url, &headers, None);
+        assert_eq!(refused.status, 401, "{authorization:?}: {}", refused.body);
+        assert_eq!(refused.header("www-authenticate"), Some("Bearer"));
+    }
+    // Nothing was fetched or counted by the refused calls.
+    assert_eq!(gets(&app), 1);
+    assert_eq!(app.get_json(&format!("/etl/files/{id}"))["attempts"], 1);
+    // With the token, the retry runs (the object is still missing: 502).
+    assert_eq!(app.retry(id).status, 502);
+    // No token configured: the route is disabled.
+    let off = App::start_with("etl_retry_off", &[("etl_admin_token", "")], &[]);
+    let reply = off.retry(1);
+    assert_eq!(reply.status, 403, "{}", reply.body);
+    assert!(reply.body.contains("`etl_admin_token`"), "{}", reply.body);
 }

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod batches;
+mod bulk;
 mod dashboard;
 mod events;
 
@@ -70,6 +71,17 @@ impl App {
             "POST",
             &format!("/etl/batches?name={name}"),
             Some(("text/tab-separated-values", tsv)),
+        )
+    }
+
+    /// `POST /etl/retry/<id>` with the admin token.
+    pub fn retry(&self, id: i64) -> Reply {
+        let bearer = format!("Bearer {}", tally_tests::apps::etl::TOKEN);
+        request(
+            "POST",
+            &format!("{}/etl/retry/{id}", self.host.url),
+            &[("authorization", &bearer)],
+            None,
         )
     }
 

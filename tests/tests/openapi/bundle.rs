@@ -87,6 +87,7 @@ impl Bundle {
             ("points_key_prefix", prefix.clone()),
             ("ingest_prefix", prefix),
             ("ingest_admin_token", TOKEN.to_string()),
+            ("etl_admin_token", TOKEN.to_string()),
             ("ingest_basic_auth_user", BASIC.0.to_string()),
             ("ingest_basic_auth_password", BASIC.1.to_string()),
         ];
@@ -110,7 +111,7 @@ impl Bundle {
 /// credentials the test bundle is configured with.
 pub fn credentials(name: &str, scheme: &Value) -> Option<String> {
     match (name, scheme["type"].as_str(), scheme["scheme"].as_str()) {
-        ("ingestAdmin" | "streamsRepair", Some("http"), Some("bearer")) => {
+        ("ingestAdmin" | "streamsRepair" | "etlAdmin", Some("http"), Some("bearer")) => {
             Some(format!("Bearer {TOKEN}"))
         }
         ("grandstandBasic", Some("http"), Some("basic")) => {
