@@ -9,7 +9,7 @@
 # change) under a per-run prefix and is deleted afterwards. Prints a Markdown report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -q -p tally-host
+cargo build --release -q -p tally-host --features lambda
 cargo build --release -q --target wasm32-wasip2 -p tally-points
 echo "bench/points.sh $*: $(nproc) cores, $(date -u +%Y-%m-%d), Redis $(redis-cli info server | awk -F: '/^redis_version/ {print $2}' | tr -d '\r')"
 echo

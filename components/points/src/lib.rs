@@ -3,8 +3,9 @@
 //! trip; leaderboards rank users over any window.
 //!
 //! Pure modules (unit-tested natively): [`calendar`], [`decompose`] (the range
-//! decomposition), [`things`], [`input`] (validation), [`scripts`] (the Lua scripts and
-//! their arguments), [`plan`] (query planning and replies), [`messages`].
+//! decomposition), [`fenwick`] (the sums-hash fields a span reads), [`things`], [`input`]
+//! (validation), [`scripts`] (the Lua scripts and their arguments), [`plan`] (query
+//! planning and replies), [`messages`].
 //! The Spin adapter: [`config`], [`store`] (Redis), [`service`], [`routes`] (HTTP), and
 //! (in the component only) the HTTP and Redis-channel entry points and the
 //! `tally:bundle/points` WIT export.
@@ -12,6 +13,7 @@
 pub mod calendar;
 pub mod config;
 pub mod decompose;
+pub mod fenwick;
 pub mod input;
 pub mod messages;
 pub mod plan;

@@ -4,8 +4,9 @@
 
 use std::sync::OnceLock;
 
-use crate::calendar::Stamp;
+use crate::calendar::{Stamp, days_in_month};
 use crate::decompose::{Span, decompose};
+use crate::fenwick::{Terms, span_terms};
 use crate::input::{Count, Mode, Write};
 
 /// One script argument (Spin's `redis-parameter`).
@@ -142,6 +143,7 @@ pub fn write_args(layout: &Layout, writes: &[Write]) -> Vec<Arg> {
             Mode::Increment => Vec::new(),
         };
         let mode = if w.mode == Mode::Diffadd { "d" } else { "i" };
+        let at = Stamp::from_ts(w.ts2);
         args.extend([
             Arg::from(mode),
             Arg::Int(w.thing.id().into()),
@@ -149,7 +151,8 @@ pub fn write_args(layout: &Layout, writes: &[Write]) -> Vec<Arg> {
             Arg::Int(w.atid),
             Arg::Int(w.aid),
             Arg::Int(w.value),
-            Arg::Text(Stamp::from_ts(w.ts2).second_bucket()),
+            Arg::Text(at.second_bucket()),
+            Arg::Int(days_in_month(at.year, at.month).into()),
             Arg::Text(w.id.clone().unwrap_or_default()),
             Arg::Int(spans.len() as i64),
         ]);
@@ -176,35 +179,47 @@ pub fn count_args(layout: &Layout, counts: &[Count]) -> Vec<Arg> {
 /// What the query script reads and returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryMode {
-    /// Sums from the totals hashes (cost independent of the number of activities).
+    /// Sums from the sums hashes (a few fields per span, whatever the number of
+    /// activities and the span's length).
     Sums,
-    /// Sums and the aids seen, from the detail hashes.
+    /// Sums, and the activities listed in each child of the window.
     SumsAndAids,
     /// Sums of counters.
     Counters,
 }
 
 /// Arguments of the query script: `sets` are the distinct windows' spans, `groups` the
-/// (key stem, index into `sets`) whose sums are wanted, in reply order.
+/// (key stem, index into `sets`) whose sums are wanted, in reply order. Each span carries
+/// the sums-hash fields to add and subtract ([`span_terms`]; none for counters).
 pub fn query_args(
     mode: QueryMode,
     atid: &str,
     sets: &[Vec<Span>],
     groups: &[(String, usize)],
 ) -> Vec<Arg> {
-    let mode = match mode {
+    let name = match mode {
         QueryMode::Sums => "s",
         QueryMode::SumsAndAids => "d",
         QueryMode::Counters => "c",
     };
     let mut args = vec![
-        Arg::from(mode),
+        Arg::from(name),
         Arg::from(atid),
         Arg::Int(sets.len() as i64),
     ];
     for set in sets {
         args.push(Arg::Int(set.len() as i64));
-        push_spans(&mut args, set);
+        for span in set {
+            // counters keep one field per child: no sums hash
+            let terms = match mode {
+                QueryMode::Counters => Terms::default(),
+                _ => span_terms(span),
+            };
+            push_spans(&mut args, std::slice::from_ref(span));
+            args.push(Arg::Int(terms.plus.len() as i64));
+            args.push(Arg::Int(terms.minus.len() as i64));
+            args.extend(terms.plus.into_iter().chain(terms.minus).map(Arg::Text));
+        }
     }
     for (stem, set) in groups {
         args.push(Arg::Text(stem.clone()));

@@ -8,7 +8,7 @@ use super::*;
 
 /// Writes `value` for (uid, atid, aid) at `second` (YYYYMMDDHHMMSS) the way the original
 /// did: one HINCRBY per level on `hz:<thing>:<uid>:<bucket>`, field `<child>:<atid>:<aid>`.
-fn original_write(
+pub fn original_write(
     backends: &Backends,
     thing: u8,
     uid: i64,
@@ -51,13 +51,12 @@ fn the_originals_data_is_readable_and_extended() {
         assert_eq!(query(host, 42, "points", "all", a, b), 19);
         assert_eq!(query(host, 42, "points", "1", a, b), 15);
         assert_eq!(query(host, 42, "points", "all", t0 + 1, t0 + 1), 5);
-        // The totals hash of a bucket the original started holds both writers' values.
+        // The sums hash of a bucket the original started holds both writers' values:
+        // the year's total and March (Fenwick node 3: March alone).
         let mut redis = backends.redis();
-        let totals = format!("{}hz:3:42:2016:t", key_prefix(backends));
-        assert_eq!(
-            redis.hget(&totals, "201603").unwrap().as_deref(),
-            Some("19")
-        );
+        let sums = format!("{}hz:3:42:2016:f", key_prefix(backends));
+        assert_eq!(redis.hget(&sums, "2016").unwrap().as_deref(), Some("19"));
+        assert_eq!(redis.hget(&sums, "201603").unwrap().as_deref(), Some("19"));
         assert_eq!(
             ok_json(post_form(
                 host,

@@ -10,6 +10,7 @@ mod messages;
 mod queries;
 mod round_trips;
 mod validation;
+mod windows;
 mod wit;
 mod writes;
 

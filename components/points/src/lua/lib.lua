@@ -1,6 +1,9 @@
 -- Shared by the points scripts (prepended to each).
 -- Keys: detail hash <stem><bucket> with fields <child>:<atid>:<aid> (the original's
--- layout); its totals hash <stem><bucket>:t with fields <child> and <child>:<atid>.
+-- layout); its sums hash <stem><bucket>:f: field <bucket> holds the bucket's total,
+-- field <child i> node i of a Fenwick tree over the children (numbered 1..n: the sum of
+-- children i - lowbit(i) + 1 ..= i), the same with :<atid> appended per activity type,
+-- and <child>:a the activities of each child ("aid:atid," in first-seen order).
 
 local function two(k)
   return string.format('%02d', k)

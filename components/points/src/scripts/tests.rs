@@ -35,10 +35,11 @@ fn write_arguments_carry_the_second_and_the_diffadd_spans() {
     let args = write_args(&layout(), &[w, inc]);
     let mut expected = vec![t("p:"), Arg::Int(100), t("1")];
     expected.extend([t("d"), Arg::Int(1), Arg::Int(1), Arg::Int(2), Arg::Int(3)]);
-    expected.extend([Arg::Int(10), t("20160315165651"), t(""), Arg::Int(1)]);
-    expected.extend([t("201603151656"), Arg::Int(45), Arg::Int(51)]);
+    expected.extend([Arg::Int(10), t("20160315165651"), Arg::Int(31), t("")]);
+    expected.extend([Arg::Int(1), t("201603151656"), Arg::Int(45), Arg::Int(51)]);
     expected.extend([t("i"), Arg::Int(1), Arg::Int(1), Arg::Int(2), Arg::Int(3)]);
-    expected.extend([Arg::Int(10), t("20160315165651"), t("w-1"), Arg::Int(0)]);
+    expected.extend([Arg::Int(10), t("20160315165651"), Arg::Int(31), t("w-1")]);
+    expected.push(Arg::Int(0));
     assert_eq!(args, expected);
 }
 
@@ -55,6 +56,16 @@ fn query_arguments_list_each_window_once() {
         t("201603151656"),
         Arg::Int(45),
         Arg::Int(50),
+        // seconds 45..50 are children 46..51: nodes 48 (41..48), 50 (49..50) and 51
+        // minus nodes 40 (33..40), 44 (41..44) and 45, named by their last second
+        Arg::Int(3),
+        Arg::Int(3),
+        t("20160315165647"),
+        t("20160315165649"),
+        t("20160315165650"),
+        t("20160315165639"),
+        t("20160315165643"),
+        t("20160315165644"),
         Arg::Int(0),
         t("p:hz:1:7:"),
         Arg::Int(1),
