@@ -6,7 +6,8 @@
 #
 # Needs wrk (apt-get install wrk), redis-benchmark (package redis-tools / redis-server)
 # and a Redis on 127.0.0.1:6379. Keys go to database 15 under a bench prefix and are
-# deleted at the end.
+# deleted at the end. TALLY=path/to/tally measures that binary instead of building this
+# checkout's; bench/instructions.sh counts the instructions it spends per event and per 404.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
@@ -18,8 +19,9 @@ for tool in wrk redis-benchmark redis-cli; do
     command -v "$tool" >/dev/null || { echo "$tool not found: apt-get install wrk redis-tools" >&2; exit 1; }
 done
 
-cargo build --release -q -p tally-host
+[ -n "${TALLY:-}" ] || cargo build --release -q -p tally-host --features lambda
 cargo build --release -q --target wasm32-wasip2 -p tally-slices
+TALLY="${TALLY:-target/release/tally}"
 DIR=$(mktemp -d)
 cleanup() {
     kill "${TALLY_PID:-0}" 2>/dev/null || true
@@ -44,7 +46,7 @@ slices_prefix = "$PREFIX"
 slices_salt = "bench-salt"
 TOML
 
-target/release/tally up -f "$DIR/spin.toml" --listen "127.0.0.1:$PORT" >/dev/null 2>&1 &
+"$TALLY" up -f "$DIR/spin.toml" --listen "127.0.0.1:$PORT" >/dev/null 2>&1 &
 TALLY_PID=$!
 for _ in $(seq 600); do curl -sf "http://127.0.0.1:$PORT/analytics/health" >/dev/null && break; sleep 0.05; done
 
@@ -67,7 +69,7 @@ bench_line() { # label, redis-benchmark csv output file
     awk -F'","' -v label="$1" 'NR==2 {printf "| %-44s | %10s | %6sms | %6sms |\n", label, $2, $5, $7}' "$2"
 }
 
-echo "wrk -t2 -c$CONNECTIONS -d${DURATION}s / redis-benchmark -c$CONNECTIONS, $(nproc) cores, $(date -u +%Y-%m-%d), Redis $(redis-cli info server | awk -F: '/redis_version/ {print $2}' | tr -d '\r')"
+echo "wrk -t2 -c$CONNECTIONS -d${DURATION}s / redis-benchmark -c$CONNECTIONS, $(nproc) cores, $(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg), Redis $(redis-cli info server | awk -F: '/redis_version/ {print $2}' | tr -d '\r')"
 echo
 printf '| %-44s | %10s | %8s | %8s |\n' "what" "per second" "p50" "p99"
 printf '|%s|%s|%s|%s|\n' "----------------------------------------------" "------------" "----------" "----------"
@@ -80,17 +82,18 @@ wrk_line "POST /analytics through tally up" "$DIR/post.txt"
 HOST_RPS=$(awk '/Requests\/sec/ {print $2}' "$DIR/post.txt")
 SENT=$(awk '/requests in/ {print $1}' "$DIR/post.txt")
 
-# 2. The same script, called directly: EVALSHA with the same three keys and five arguments
-#    (a 12-byte random user id in place of the 16-byte hash).
+# 2. The same script, called directly: EVALSHA with the same four keys and six arguments
+#    as the component passes for these events (no retention, no HyperLogLog, no event id;
+#    a 12-byte random user id in place of the 16-byte hash).
 SCRIPT=$(awk '/^pub static EVENT/ {on=1; next} on && /^    r#"/ {sub(/^    r#"/, ""); print; next} on && /"#,$/ {sub(/"#,$/, ""); print; exit} on {print}' components/slices/src/scripts.rs)
 SHA=$(redis-cli -n "$REDIS_DB" SCRIPT LOAD "$SCRIPT")
 SLICE=$((TS / 3600))
 N=$(printf '%.0f' "$(echo "$HOST_RPS * $DURATION" | bc -l)")
 N=$(( N < 100000 ? 100000 : N ))
 R2=$(cpu "$REDIS_PID")
-redis-benchmark -n "$N" -c "$CONNECTIONS" -r 100000 --csv \
-    EVALSHA "$SHA" 3 "$PREFIX:direct:$SLICE:users" "$PREFIX:direct:$SLICE:counts" "$PREFIX:direct:$SLICE:hll" \
-    "__rand_int__" impressions 0 0 "" > "$DIR/direct.csv" 2>&1 || { cat "$DIR/direct.csv"; exit 1; }
+redis-benchmark --dbnum "$REDIS_DB" -n "$N" -c "$CONNECTIONS" -r 100000 --csv \
+    EVALSHA "$SHA" 4 "$PREFIX:direct:$SLICE:users" "$PREFIX:direct:$SLICE:counts" "$PREFIX:direct:$SLICE:hll" \
+    "$PREFIX:direct:$SLICE:ids" "__rand_int__" impressions 0 0 "" "" > "$DIR/direct.csv" 2>&1 || { cat "$DIR/direct.csv"; exit 1; }
 R3=$(cpu "$REDIS_PID")
 bench_line "EVALSHA event script, redis-benchmark (direct)" "$DIR/direct.csv"
 DIRECT_RPS=$(awk -F'","' 'NR==2 {print $2}' "$DIR/direct.csv")
@@ -109,7 +112,7 @@ wrk -t1 -c1 -d"${DURATION}s" --latency "http://127.0.0.1:$PORT/analytics?timesta
 wrk_line "GET /analytics (current hour), 1 connection" "$DIR/get1.txt"
 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$PORT/analytics?timestamp=$TS" > "$DIR/get.txt"
 wrk_line "GET /analytics (current hour), $CONNECTIONS connections" "$DIR/get.txt"
-redis-benchmark -n 50000 -c 1 --csv HMGET "$PREFIX:$SLICE:counts" unique_users clicks impressions late > "$DIR/hmget.csv" 2>&1
+redis-benchmark --dbnum "$REDIS_DB" -n 50000 -c 1 --csv HMGET "$PREFIX:$SLICE:counts" unique_users clicks impressions late > "$DIR/hmget.csv" 2>&1
 bench_line "HMGET counters, redis-benchmark, 1 connection" "$DIR/hmget.csv"
 
 # Exactness check: every event wrk saw accepted is in the counters.
