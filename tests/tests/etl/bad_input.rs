@@ -77,7 +77,7 @@ fn cases() -> Vec<Case> {
         get("/etl/batches").expect(405, "POST"),
         get("/etl/events").expect(405, "POST"),
         case("DELETE", "/etl/files/1").expect(405, "GET"),
-        case("POST", &format!("/ads/100/metrics?{RANGE}")).expect(405, "GET"),
+        case("POST", format!("/ads/100/metrics?{RANGE}")).expect(405, "GET"),
     ]
 }
 

@@ -24,7 +24,7 @@ fn rows(m: usize) -> Vec<String> {
         "{ad}\t{}\tview\timp-{imp}\tu{user}\t{ip}\tMozilla/5.0 (X11; Linux)",
         at(0)
     )];
-    if m % 7 == 0 {
+    if m.is_multiple_of(7) {
         out.push(format!(
             "{ad}\t{}\tclick\timp-{imp}\tu{user}\t{ip}\tMozilla/5.0 (X11; Linux)",
             at(30)
@@ -90,9 +90,11 @@ fn counts(sets: &BTreeMap<(i64, String), Sets>) -> BTreeMap<(i64, String), (i64,
         .collect()
 }
 
-/// The daily points `(day, impressions, clicks, sessions, users)` of ads 10-12 over the
-/// first three days.
-fn days(app: &App) -> Vec<Vec<(String, i64, i64, i64, i64)>> {
+/// A daily point: `(day, impressions, clicks, sessions, users)`.
+type Point = (String, i64, i64, i64, i64);
+
+/// The daily points of ads 10-12 over the first three days.
+fn days(app: &App) -> Vec<Vec<Point>> {
     (10..=12)
         .map(|ad| {
             points(&app.get_json(&format!(

@@ -25,7 +25,7 @@ fn rows(m: usize) -> Vec<String> {
         m % 20
     );
     let mut out = vec![view];
-    if m % 10 == 0 {
+    if m.is_multiple_of(10) {
         out.push(format!(
             "{ad}\t2024-05-01 {hour:02}:00:{:02} UTC\tclick\timp-{m}\tu{}\t10.0.0.{}\tMozilla/5.0 (X11; Linux)",
             m % 60 + 1,

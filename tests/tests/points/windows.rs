@@ -49,7 +49,7 @@ fn points(rng: &mut Lcg) -> Vec<Point> {
 
 /// Window edges: each written second, one before and one after, and random seconds.
 fn windows(rng: &mut Lcg, points: &[Point], n: usize) -> Vec<(i64, i64)> {
-    let mut edge = |rng: &mut Lcg| {
+    let edge = |rng: &mut Lcg| {
         if rng.below(4) == 0 {
             Y2024 - 86_400 + rng.below(368 * 86_400)
         } else {

@@ -285,7 +285,8 @@ fn random_writes_converge_to_the_lww_definition() {
         })
         .collect();
     // The definition: per key and member, the highest write wins, a delete on a tie.
-    let mut winner: BTreeMap<(&[u8], &[u8]), (f64, bool)> = BTreeMap::new();
+    type KeyMember<'a> = (&'a [u8], &'a [u8]);
+    let mut winner: BTreeMap<KeyMember, (f64, bool)> = BTreeMap::new();
     for &(delete, k, s, m) in &ops {
         let w = winner.entry((k, m)).or_insert((s, delete));
         if s > w.0 || (s == w.0 && delete) {

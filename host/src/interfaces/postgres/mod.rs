@@ -85,11 +85,11 @@ impl Client {
 
 impl Drop for Client {
     fn drop(&mut self) {
-        if self.in_transaction.load(Ordering::Relaxed) {
-            if let Some(object) = self.object.take() {
-                // Detach from the pool: the connection closes instead of being reused.
-                drop(Object::take(object));
-            }
+        if self.in_transaction.load(Ordering::Relaxed)
+            && let Some(object) = self.object.take()
+        {
+            // Detach from the pool: the connection closes instead of being reused.
+            drop(Object::take(object));
         }
     }
 }
