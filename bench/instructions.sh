@@ -30,26 +30,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cat > "$DIR/spin.toml" <<TOML
-spin_manifest_version = 2
-[application]
-name = "bench-instructions"
-[[trigger.http]]
-route = "/analytics/..."
-component = "slices"
+source bench/slices/manifest.sh
+{
+    slices_manifest bench-instructions "$REDIS_DB" "$PREFIX"
+    cat <<TOML
 [[trigger.http]]
 route = "/hello"
 component = "hello"
-[component.slices]
-source = "$PWD/target/wasm32-wasip2/release/tally_slices.wasm"
-allowed_outbound_hosts = ["redis://127.0.0.1:6379"]
-[component.slices.variables]
-slices_shards = "redis://127.0.0.1:6379/$REDIS_DB"
-slices_prefix = "$PREFIX"
-slices_salt = "bench-salt"
 [component.hello]
 source = "$PWD/target/wasm32-wasip2/release/tally_bench_hello.wasm"
 TOML
+} > "$DIR/spin.toml"
 
 valgrind --tool=callgrind --callgrind-out-file="$DIR/callgrind.out" \
     "$TALLY" up -f "$DIR/spin.toml" --listen "127.0.0.1:$PORT" --no-pooling --cache-dir "$DIR/cache" \

@@ -30,21 +30,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cat > "$DIR/spin.toml" <<TOML
-spin_manifest_version = 2
-[application]
-name = "bench-slices"
-[[trigger.http]]
-route = "/analytics/..."
-component = "slices"
-[component.slices]
-source = "$PWD/target/wasm32-wasip2/release/tally_slices.wasm"
-allowed_outbound_hosts = ["redis://127.0.0.1:6379"]
-[component.slices.variables]
-slices_shards = "redis://127.0.0.1:6379/$REDIS_DB"
-slices_prefix = "$PREFIX"
-slices_salt = "bench-salt"
-TOML
+source bench/slices/manifest.sh
+slices_manifest bench-slices "$REDIS_DB" "$PREFIX" > "$DIR/spin.toml"
 
 "$TALLY" up -f "$DIR/spin.toml" --listen "127.0.0.1:$PORT" >/dev/null 2>&1 &
 TALLY_PID=$!
