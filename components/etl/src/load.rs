@@ -165,7 +165,7 @@ where
 {
     let started = Instant::now();
     let conn = Connection::open(&config.postgres_url).await?;
-    for statement in ["BEGIN", sql::WORK_MEM, sql::CREATE_STAGING] {
+    for statement in ["BEGIN", sql::WORK_MEM, sql::NO_JIT, sql::CREATE_STAGING] {
         conn.execute(statement, vec![]).await?;
     }
     let mut parser = Parser::new(sql::STAGE_ROWS);
