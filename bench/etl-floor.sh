@@ -35,16 +35,14 @@ FILE=$WORK/events-$ROWS-$DAYS.tsv
 [ -s "$FILE" ] || "$TARGET/release/examples/gen" --rows "$ROWS" --days "$DAYS" --start 2024-05-01 --out "$FILE"
 trap 'psql "$PG" -qc "DROP SCHEMA IF EXISTS $S CASCADE" >/dev/null 2>&1 || true; rm -rf "$D"' EXIT
 q() { psql "$PG" -v ON_ERROR_STOP=1 -q "$@"; }
-now() { date +%s.%N; }
+source bench/etl/copy.sh
 
 # Untimed: the file in a table, its distinct facts and metrics out to files (facts sorted
 # by key as the primary keys order them; a shuffled copy for the unsorted variant).
 HOUR="date_trunc('hour', ts)"
+q -c "CREATE SCHEMA $S"
+plain_copy "$S.raw" "$FILE" >/dev/null
 q <<SQL
-CREATE SCHEMA $S;
-CREATE TABLE $S.raw (ad_id bigint, ts timestamptz, event text, impression_id text,
-    user_id text, ip inet, ua text);
-\copy $S.raw FROM '$FILE' WITH (FORMAT text, HEADER true)
 SET work_mem = '256MB';
 \copy (SELECT DISTINCT ad_id, $HOUR, impression_id COLLATE "C" FROM $S.raw ORDER BY 1, 2, 3) TO '$D/ad_impressions'
 \copy (SELECT DISTINCT ad_id, $HOUR, host(ip) COLLATE "C" FROM $S.raw ORDER BY 1, 2, 3) TO '$D/ad_sessions'
@@ -57,15 +55,6 @@ for t in ad_impressions ad_sessions users ad_clicks ad_metrics; do
     shuf --random-source=<(yes) "$D/$t" > "$D/shuffled/$t"
 done
 
-# A plain COPY of the file into a fresh table of its columns; seconds.
-copy() {
-    q -c "CREATE TABLE $S.plain_$1 (ad_id bigint, ts timestamptz, event text,
-        impression_id text, user_id text, ip inet, ua text)"
-    local t0
-    t0=$(now)
-    q -c "\\copy $S.plain_$1 FROM '$FILE' WITH (FORMAT text, HEADER true)"
-    echo "$(now) - $t0" | bc -l
-}
 # The model stored from the files in directory $2, tables suffixed $1, in one
 # transaction, the primary keys built after the COPY, or before it if $3 is "indexed";
 # prints the seconds, then each statement's milliseconds.
@@ -82,7 +71,7 @@ floor() {
         if [ "$mode" = indexed ]; then
             sql+="CREATE TABLE $S.${table}_$n (ad_id bigint NOT NULL, hour timestamptz NOT NULL, $cols, $pk);"$'\n'
             sql+="\\copy $S.${table}_$n FROM '$dir/$table'"$'\n'
-            sql+="SELECT;"$'\n'
+            sql+="SELECT;"$'\n'  # in place of the key build: statement times keep their places
         else
             sql+="CREATE TABLE $S.${table}_$n (ad_id bigint NOT NULL, hour timestamptz NOT NULL, $cols);"$'\n'
             sql+="\\copy $S.${table}_$n FROM '$dir/$table'"$'\n'
@@ -122,7 +111,7 @@ declare -A SUM=([copy]=0 [sorted]=0 [unsorted]=0 [indexed]=0)
 # A COPY, then the floor variant $1 (sorted, unsorted or indexed), round $2.
 pair() {
     local kind=$1 r=$2 c out dir=$D mode=
-    c=$(copy "$kind$r")
+    c=$(plain_copy "$S.plain_$kind$r" "$FILE")
     printf '| COPY of the file (%s rows, plain table) | %.2f | | | | | | |\n' "$ROWS" "$c"
     [ "$kind" = unsorted ] && dir=$D/shuffled
     [ "$kind" = indexed ] && mode=indexed

@@ -89,21 +89,12 @@ APP=$WORK/app-$$-a
 psql "$PG" -q -c "SET search_path = ${SCHEMA}_b" -c "SELECT etl_ensure_partitions(ARRAY(SELECT
     generate_series(date '$FIRST_DAY' - date '1970-01-01', date '$FIRST_DAY' - date '1970-01-01' + $DAYS)))" >/dev/null
 
-now() { date +%s.%N; }
+source bench/etl/copy.sh
 BYTES=$(stat -c %s "$FILE")
 echo "bench/etl.sh $ROWS $DAYS $REQUESTS: $(nproc) cores, $(date -u +%Y-%m-%d), $(psql --version | head -1), file $((BYTES / 1000000)) MB"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
-# A plain COPY of the file into table $1 of the same columns (no dedup, no facts); seconds.
-copy() {
-    psql "$PG" -qc "CREATE TABLE ${SCHEMA}_a.$1 (ad_id bigint, ts timestamptz, event text,
-        impression_id text, user_id text, ip inet, user_agent_string text)"
-    local t0
-    t0=$(now)
-    psql "$PG" -qc "\\copy ${SCHEMA}_a.$1 FROM '$FILE' WITH (FORMAT text, HEADER true)"
-    echo "$(now) - $t0" | bc -l
-}
 # `tally up` at $1 loading $2 as batch $3, streamed; seconds (the response in $APP/$3.json).
 load() {
     local t0 status
@@ -114,12 +105,12 @@ load() {
     echo "$(now) - $t0" | bc -l
 }
 
-COPY1_S=$(copy copy_plain)
+COPY1_S=$(plain_copy "${SCHEMA}_a.copy_plain" "$FILE")
 BULK_S=$(load "$URL_A" "$FILE" bulk)
-COPY2_S=$(copy copy_plain2)
+COPY2_S=$(plain_copy "${SCHEMA}_a.copy_plain2" "$FILE")
 EXISTING_S=$(load "$URL_B" "$FILE" existing)
 grep -q '"days":0' "$APP/existing.json" || { echo "schema B's days were not created first" >&2; exit 1; }
-COPY3_S=$(copy copy_plain3)
+COPY3_S=$(plain_copy "${SCHEMA}_a.copy_plain3" "$FILE")
 SECOND_S=$(load "$URL_A" "$SECOND" second)
 COPY_S=$(echo "($COPY1_S + $COPY2_S + $COPY3_S) / 3" | bc -l)
 # The file with a header lacking `ip`: the component refuses it at the header, then only
