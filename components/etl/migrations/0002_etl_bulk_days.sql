@@ -5,23 +5,19 @@
 -- an index insertion per row), and the tables are attached as the day's partitions. All
 -- of it is rolled back with the load. Days that already exist keep the ON CONFLICT path.
 
--- The partition of `parent` for `day` (days since 1970-01-01, UTC): its name, as
--- `etl_ensure_partitions` names them.
+-- The partition of `parent` for `day` (days since 1970-01-01, UTC): its name and bounds,
+-- as `etl_ensure_partitions` names them.
 CREATE FUNCTION etl_partition_name(parent text, day integer) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
     SELECT parent || '_p' || to_char(date '1970-01-01' + day, 'YYYYMMDD')
 $$;
 
--- The first instant of `day` (days since 1970-01-01, UTC).
-CREATE FUNCTION etl_day_start(day integer) RETURNS timestamptz
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT timestamptz '1970-01-01 00:00:00+00' + day * interval '1 day'
-$$;
-
 -- The UTC days `days` as one multirange (empty for none).
 CREATE FUNCTION etl_days_range(days integer[]) RETURNS tstzmultirange
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT coalesce(range_agg(tstzrange(etl_day_start(d), etl_day_start(d + 1))), '{}')
+    SELECT coalesce(range_agg(tstzrange(timestamptz '1970-01-01 00:00:00+00' + d * interval '1 day',
+                                        timestamptz '1970-01-01 00:00:00+00' + (d + 1) * interval '1 day')),
+                    '{}')
     FROM unnest(days) d
 $$;
 
@@ -87,7 +83,7 @@ BEGIN
         EXECUTE format('CREATE TABLE %I.%I (LIKE %I.%I) PARTITION BY RANGE (hour)',
                        schema, scratch[i], schema, parents[i]);
         FOREACH day IN ARRAY days LOOP
-            first := etl_day_start(day);
+            first := timestamptz '1970-01-01 00:00:00+00' + day * interval '1 day';
             bounds := format('FROM (%L) TO (%L)', first, first + interval '1 day');
             -- The CHECK, checked as rows go in, lets the attach skip its scan.
             EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.%I '
@@ -104,7 +100,8 @@ BEGIN
     -- `ad_metrics` holds no hour of a new day, unless facts of the day were dropped
     -- (retention): then the counts are added to it, else plainly inserted (cheaper).
     EXECUTE format('SELECT EXISTS (SELECT FROM unnest($1) d WHERE EXISTS (SELECT FROM %I.ad_metrics '
-                   'WHERE hour >= etl_day_start(d) AND hour < etl_day_start(d + 1)))',
+                   'WHERE hour >= timestamptz ''1970-01-01 00:00:00+00'' + d * interval ''1 day'' '
+                   'AND hour < timestamptz ''1970-01-01 00:00:00+00'' + (d + 1) * interval ''1 day''))',
                    schema)
     INTO stored
     USING days;
@@ -138,7 +135,7 @@ BEGIN
     -- Last, so the fact tables' locks are held only from here to the commit.
     FOR i IN 1 .. 4 LOOP
         FOREACH day IN ARRAY days LOOP
-            first := etl_day_start(day);
+            first := timestamptz '1970-01-01 00:00:00+00' + day * interval '1 day';
             bounds := format('FROM (%L) TO (%L)', first, first + interval '1 day');
             part := etl_partition_name(parents[i], day);
             EXECUTE format('ALTER TABLE %I.%I DETACH PARTITION %I.%I', schema, scratch[i], schema, part);
